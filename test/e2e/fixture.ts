@@ -1,0 +1,142 @@
+// Root-hook fixture of the e2e suite: one code-server (with the packaged extension installed by
+// test/harness/e2e.ts) and one headless Chromium page for all test files, plus helpers to drive the UI.
+import path from 'node:path';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../harness/browser';
+import { freshDirs, startCodeServer, type CodeServer } from '../harness/code-server';
+import { hostTools, outputDir } from '../harness/tools';
+
+export { waitFor } from '../harness/wait';
+
+interface Workbench {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+}
+
+let workbench: Workbench | undefined;
+
+const UI_TIMEOUT_MS = 30_000;
+
+/** The Playwright page showing the VS Code workbench. */
+export function page(): Page {
+  if (!workbench) throw new Error('the e2e workbench is not running: run the suite with `npm run test:e2e`');
+  return workbench.page;
+}
+
+/** Base URL of the OpenEMR simulator started for this run (no trailing slash). */
+export function simUrl(): string {
+  const url = process.env.OPENEMR_SIM_URL;
+  if (!url) throw new Error('OPENEMR_SIM_URL is not set: the simulator (test/openemr-sim/cli.ts) was not started');
+  return url;
+}
+
+/** The quick-input box (command palette, input boxes, quick picks). */
+export function quickInput(): Locator {
+  return page().locator('.quick-input-widget');
+}
+
+/** Runs a command by its palette title, e.g. "OpenEMR: Show Log". */
+export async function runCommand(title: string): Promise<void> {
+  await page().keyboard.press('F1');
+  const input = quickInput().locator('input');
+  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await input.fill(`>${title}`);
+  await pickRow(title).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page().keyboard.press('Enter');
+}
+
+function pickRow(label: string): Locator {
+  return quickInput().locator('.monaco-list-row', { hasText: label }).first();
+}
+
+/** Answers an input box: types `text` and presses Enter. */
+export async function answerInput(text: string): Promise<void> {
+  const input = quickInput().locator('input');
+  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await input.fill(text);
+  await page().keyboard.press('Enter');
+}
+
+/** Picks the quick-pick item whose row contains `label`. */
+export async function pickItem(label: string): Promise<void> {
+  const row = pickRow(label);
+  await row.waitFor({ timeout: UI_TIMEOUT_MS });
+  await row.click();
+}
+
+/** Clicks an activity-bar item (by its view container title) and waits for its side bar. */
+export async function openActivity(title: string): Promise<void> {
+  const item = page().locator(`.activitybar [aria-label^="${title}"]`).first();
+  await item.waitFor({ timeout: UI_TIMEOUT_MS });
+  const sidebar = page().locator('.part.sidebar');
+  const alreadyOpen = await sidebar.locator('.composite.title', { hasText: title }).isVisible().catch(() => false);
+  if (!alreadyOpen) await item.click();
+  await sidebar.locator('.composite.title', { hasText: title }).waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+/** The side-bar view pane whose header reads `viewTitle` (e.g. "Servers"). */
+export function viewPane(viewTitle: string): Locator {
+  return page().locator('.part.sidebar .pane', { has: page().locator('.pane-header', { hasText: viewTitle }) });
+}
+
+/** Texts of the tree rows shown in a side-bar view. */
+export function treeRows(viewTitle = 'Servers'): Promise<string[]> {
+  return viewPane(viewTitle).locator('.monaco-list-row').allInnerTexts();
+}
+
+/** The content of the active webview: it sits two iframes deep in the workbench. */
+export function webviewFrame(): FrameLocator {
+  return page().frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/** A notification toast containing `text`. */
+export function notification(text: string | RegExp): Locator {
+  return page().locator('.notifications-toasts .notification-toast', { hasText: text });
+}
+
+/** Saves a screenshot to .test-output/screenshots/<name>.png and returns its path. */
+export async function screenshot(name: string): Promise<string> {
+  const file = path.join(outputDir('screenshots'), `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  // Toasts and view transitions fade in.
+  await page().waitForTimeout(800);
+  await page().screenshot({ path: file });
+  return file;
+}
+
+async function startWorkbench(): Promise<Workbench> {
+  const tools = await hostTools();
+  const server = await startCodeServer(tools, { name: 'e2e', dirs: freshDirs(process.env.OPENEMR_E2E_EXTENSIONS_DIR) });
+  const browser = await launchChromium(tools.chromium);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
+  // Tests run under tsx, which wraps named functions in `__name(...)`; functions passed to evaluate() are
+  // sent as source text, so every frame (webviews too) needs that helper.
+  await context.addInitScript('globalThis.__name ??= (fn) => fn;');
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  await page.goto(server.url());
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  // The extension's activity-bar item proves the workbench has loaded the installed extension.
+  await page.locator('.activitybar [aria-label^="OpenEMR"]').first().waitFor({ timeout: 90_000 });
+  return { server, browser, page };
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(180_000);
+    workbench = await startWorkbench();
+  },
+  async afterEach(this: Mocha.Context): Promise<void> {
+    const test = this.currentTest;
+    if (workbench && test?.state === 'failed') {
+      const file = await screenshot(`failed-${test.fullTitle()}`).catch(() => undefined);
+      if (file) console.log(`      screenshot of the failure: ${path.relative(process.cwd(), file)}`);
+    }
+  },
+  async afterAll(): Promise<void> {
+    const current = workbench;
+    workbench = undefined;
+    await current?.browser.close().catch(() => undefined);
+    await current?.server.stop();
+  },
+};

@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Dialog, FrameLocator } from 'playwright-core';
+import { simAccessToken, simGet, storeHostilePatients, xssCorpus } from '../unit/viewer/fixtures/simPatients';
+import { answerInput, page, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
+
+/** Opens a saved response the way a user can: open the .json file, then "OpenEMR: Open in JSON Viewer". */
+async function openInViewer(file: string): Promise<FrameLocator> {
+  await runCommand('View: Close All Editors');
+  await runCommand('File: Open File...');
+  await answerInput(file);
+  await page().locator('.tab.active', { hasText: path.basename(file) }).waitFor();
+  await runCommand('OpenEMR: Open in JSON Viewer');
+  const frame = webviewFrame();
+  await frame.locator('.vlist.tree .vrow').first().waitFor();
+  return frame;
+}
+
+/** Scrolls the virtual tree from top to bottom and returns every row's rendered text, in order. */
+function allRowTexts(frame: FrameLocator): Promise<string[]> {
+  return frame.locator('.vlist.tree').evaluate(async (tree) => {
+    const texts = new Map<number, string>();
+    const frameDone = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    tree.scrollTop = 0;
+    for (let guard = 0; guard < 10_000; guard++) {
+      await frameDone();
+      for (const row of tree.querySelectorAll<HTMLElement>('.vrow:not([hidden])')) texts.set(Number(row.dataset.index), row.textContent ?? '');
+      if (tree.scrollTop + tree.clientHeight >= tree.scrollHeight - 1) break;
+      tree.scrollTop += Math.max(1, tree.clientHeight - 44);
+    }
+    return [...texts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  });
+}
+
+function countMatches(value: unknown, needle: string): number {
+  const hit = (s: string): number => (s.toLowerCase().includes(needle) ? 1 : 0);
+  if (Array.isArray(value)) return value.reduce<number>((n, v) => n + countMatches(v, needle), 0);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).reduce<number>((n, [k, v]) => n + hit(k) + countMatches(v, needle), 0);
+  }
+  return hit(String(value));
+}
+
+describe('viewer (UI)', function () {
+  this.timeout(180_000);
+  const dir = mkdtempSync(path.join(tmpdir(), 'viewer-e2e-'));
+  let token = '';
+
+  before(async () => {
+    token = await simAccessToken(simUrl());
+  });
+
+  it('shows every hostile string of the XSS corpus as text, and creates no element from it', async () => {
+    const dialogs: string[] = [];
+    const onDialog = (d: Dialog): void => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    };
+    page().on('dialog', onDialog);
+    const list = await storeHostilePatients(simUrl(), token, `XssUi${Date.now()}`);
+    const file = path.join(dir, 'hostile-patients.json');
+    writeFileSync(file, list.text);
+    const frame = await openInViewer(file);
+    const rows = await allRowTexts(frame);
+    for (const hostile of xssCorpus) {
+      assert.ok(rows.includes(`fname: "${hostile}"`), `the row for ${JSON.stringify(hostile)} shows it verbatim`);
+    }
+    const injected = await frame.locator('#app').evaluate(
+      (app) => app.querySelectorAll('img, iframe, script, svg, object, embed, form, style, base, meta, link, a, math, body, textarea').length,
+    );
+    assert.equal(injected, 0, 'no element was created from data');
+    await page().waitForTimeout(500);
+    page().off('dialog', onDialog);
+    assert.deepEqual(dialogs, [], 'no script ran');
+
+    // Search runs over the model: its count equals an independent count over the same document.
+    const expected = countMatches(JSON.parse(list.text), 'onerror');
+    await frame.locator('.search-input').fill('onerror');
+    await frame.locator('.search-input').press('Enter');
+    const count = await waitFor(async () => {
+      const text = await frame.locator('.match-count').textContent();
+      return text !== null && / of \d+$/.test(text) ? text : undefined;
+    }, 15_000, 'the match count');
+    assert.match(count, new RegExp(` of ${expected}$`));
+    await screenshot('viewer-xss-corpus');
+  });
+
+  it('a FHIR Patient opens with its summary card', async () => {
+    const bundle = await simGet(simUrl(), token, '/fhir/Patient?_count=1');
+    const first = (JSON.parse(bundle.text) as { entry: Array<{ resource: { id: string } }> }).entry[0].resource;
+    const answer = await simGet(simUrl(), token, `/fhir/Patient/${first.id}`);
+    assert.equal(answer.request.status, 200);
+    const file = path.join(dir, 'patient.json');
+    writeFileSync(file, answer.text);
+    const frame = await openInViewer(file);
+    await frame.locator('.card').waitFor();
+    assert.equal(await frame.locator('.card-type').textContent(), 'Patient');
+    const labels = await frame.locator('.card dt').allTextContents();
+    for (const label of ['DOB', 'Sex']) assert.ok(labels.includes(label), `the card shows ${label}`);
+    // Keyboard: End selects the last row, Home the first.
+    await frame.locator('.vlist.tree').focus();
+    await page().keyboard.press('End');
+    await page().keyboard.press('Home');
+    assert.equal(await frame.locator('.vrow.selected').getAttribute('data-index'), '0');
+    await screenshot('viewer-patient');
+  });
+
+  it('a FHIR Bundle opens with its entry table above the tree', async () => {
+    const answer = await simGet(simUrl(), token, '/fhir/Patient?_count=20');
+    assert.equal(answer.request.status, 200);
+    const total = (JSON.parse(answer.text) as { entry: unknown[] }).entry.length;
+    const file = path.join(dir, 'bundle.json');
+    writeFileSync(file, answer.text);
+    const frame = await openInViewer(file);
+    await frame.locator('.bundle').waitFor();
+    assert.equal(await frame.locator('.bundle h2').textContent(), `Bundle: ${total} ${total === 1 ? 'entry' : 'entries'}`);
+    const firstType = await frame.locator('.bundle-list .bundle-row .col-type').first().textContent();
+    assert.equal(firstType, 'Patient');
+    await screenshot('viewer-bundle');
+  });
+});

@@ -1,0 +1,241 @@
+// The Servers tree inside the real extension host, against the simulator: hierarchy, paging with Load more,
+// search, scope-based hiding, error nodes with Retry, leaf commands, and a patient token's own record.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, closeAllEditors, executeCommand, simControl, simUrl, waitFor } from './helpers';
+
+/** The parts of the extension's explorer API the tests read (the tree is read as VS Code reads it). */
+interface Node {
+  id: string;
+  parent?: Node;
+}
+interface ExplorerApi {
+  provider: vscode.TreeDataProvider<Node>;
+  view: vscode.TreeView<Node>;
+}
+interface Row {
+  node: Node;
+  item: vscode.TreeItem;
+  label: string;
+}
+
+const READ_SCOPES = [
+  'openid', 'offline_access', 'api:oemr', 'api:fhir', 'user/patient.read', 'user/encounter.read', 'user/vital.read',
+  'user/soap_note.read', 'user/medical_problem.read', 'user/allergy.read', 'user/medication.read', 'user/appointment.read',
+  'user/document.read', 'user/practitioner.read', 'user/facility.read', 'user/list.read', 'user/Condition.read',
+  'user/Observation.read', 'user/Encounter.read', 'user/Organization.read', 'user/Practitioner.read',
+];
+const PATIENT_SCOPES = ['openid', 'api:port', 'api:fhir', 'patient/patient.read', 'patient/encounter.read', 'patient/appointment.read', 'patient/Patient.read', 'patient/Condition.read'];
+
+let api: ExplorerApi;
+
+async function rows(node?: Node): Promise<Row[]> {
+  const children = (await api.provider.getChildren(node)) ?? [];
+  return Promise.all(
+    children.map(async (child) => {
+      const item = await api.provider.getTreeItem(child);
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+      return { node: child, item, label };
+    }),
+  );
+}
+
+async function find(node: Node | undefined, label: string | RegExp): Promise<Row> {
+  const all = await rows(node);
+  const hit = all.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
+  if (!hit) throw new Error(`no "${String(label)}" under ${node?.id ?? 'the root'}: ${all.map((r) => r.label).join(' | ')}`);
+  return hit;
+}
+
+async function signedInServer(name: string, scopes: string[], login: Record<string, unknown>): Promise<string> {
+  const { serverId } = await executeCommand<{ serverId: string }>('openemr.addServer', { baseUrl: simUrl(), name });
+  const { clientId, enabled } = await executeCommand<{ clientId: string; enabled: boolean | 'unknown' }>('openemr.registerClient', { serverId, applicationType: 'private', scopes });
+  if (enabled !== true) await simControl(`clients/${encodeURIComponent(clientId)}/enable`);
+  await executeCommand('openemr.login', { serverId, grant: 'password', scopes, ...login });
+  return serverId;
+}
+
+async function serverRow(serverId: string, status = /signed in/): Promise<Row> {
+  return waitFor(async () => {
+    const all = await rows();
+    const row = all.find((r) => r.node.id === `server:${serverId}`);
+    return row && status.test(String(row.item.description)) ? row : undefined;
+  }, 15_000, `server ${serverId} ${String(status)}`);
+}
+
+async function setting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('openemr.explorer').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+describe('explorer (Servers tree)', function () {
+  this.timeout(180_000);
+  let serverId: string;
+
+  before(async () => {
+    const extension = await activateExtension();
+    api = (extension.exports as { explorer: ExplorerApi }).explorer;
+    await setting('pageSize', 20);
+    await setting('unreadableGroups', 'disable');
+    serverId = await signedInServer('Explorer admin', READ_SCOPES, { userRole: 'users', username: 'admin', password: 'pass' });
+  });
+
+  after(async () => {
+    await setting('pageSize', undefined);
+    await setting('unreadableGroups', undefined);
+    await closeAllEditors();
+  });
+
+  it('shows the server signed in, with Patients, the readable collections, Lists and FHIR', async () => {
+    const server = await serverRow(serverId);
+    assert.match(String(server.item.description), /signed in as/);
+    assert.equal(server.item.contextValue, 'server.signedIn');
+    const labels = (await rows(server.node)).map((r) => r.label);
+    for (const label of ['Patients', 'Practitioners', 'Facilities', 'Appointments', 'Medical Problems', 'Allergies', 'Lists', 'FHIR']) {
+      assert.ok(labels.includes(label), `${label} in ${labels.join(', ')}`);
+    }
+    const fhir = await find(server.node, 'FHIR');
+    const organization = await find(fhir.node, 'Organization');
+    const orgs = await rows(organization.node);
+    assert.ok(orgs.length > 0 && orgs.every((r) => r.item.contextValue === 'leaf' && r.label.length > 0));
+  });
+
+  it('builds the hierarchy under a patient: API sections, groups with counts, encounters holding vitals and SOAP notes', async () => {
+    const server = await serverRow(serverId);
+    const patients = await find(server.node, 'Patients');
+    const [first] = await rows(patients.node);
+    assert.match(first!.label, /^[^,]+, .+/, 'Last, First');
+    assert.match(String(first!.item.description), /^\d{4}-\d{2}-\d{2} · \w+/, 'DOB · sex');
+    assert.match(String(first!.item.tooltip), /pid \d+/);
+    assert.match(String(first!.item.tooltip), /uuid [0-9a-f-]{36}/);
+    assert.deepEqual((await rows(first!.node)).map((r) => r.label), ['Standard API', 'FHIR']);
+    const standard = await find(first!.node, 'Standard API');
+    const encounters = await find(standard.node, 'Encounters');
+    const encounterRows = await rows(encounters.node);
+    assert.ok(encounterRows.length >= 1);
+    assert.match(encounterRows[0]!.label, /^\d{4}-\d{2}-\d{2} · /, 'encounter: date · reason');
+    const counted = await api.provider.getTreeItem(encounters.node);
+    assert.equal(counted.description, String(encounterRows.length), 'the group shows its count once loaded');
+    assert.deepEqual((await rows(encounterRows[0]!.node)).map((r) => r.label), ['Vitals', 'SOAP Notes']);
+    const vitals = await rows((await find(encounterRows[0]!.node, 'Vitals')).node);
+    assert.match(vitals[0]!.label, /BP \d+\/\d+/);
+    const fhirConditions = await rows((await find((await find(first!.node, 'FHIR')).node, 'Condition')).node);
+    assert.ok(fhirConditions.every((r) => r.item.command?.command === 'openemr.explorer.open'));
+  });
+
+  it('pages Patients with Load more to the end, sorted by last name', async () => {
+    const server = await serverRow(serverId);
+    const patients = await find(server.node, 'Patients');
+    let page = await rows(patients.node);
+    assert.equal(page.length, 21, '20 patients and Load more');
+    let rounds = 0;
+    while (page.at(-1)?.item.contextValue === 'loadMore') {
+      const result = await executeCommand<{ loaded: number }>('openemr.explorer.loadMore', page.at(-1)!.node);
+      page = await rows(patients.node);
+      assert.equal(result.loaded, page.filter((r) => r.item.contextValue === 'patient').length);
+      assert.ok(++rounds < 20);
+    }
+    const names = page.map((r) => r.label);
+    assert.ok(names.length > 40, `${names.length} patients`);
+    assert.equal(new Set(page.map((r) => r.node.id)).size, names.length, 'no patient twice');
+    const lastNames = names.map((n) => n.split(',')[0]!);
+    assert.deepEqual(lastNames, [...lastNames].sort(), 'sorted by last name');
+    assert.equal((await api.provider.getTreeItem(patients.node)).description, String(names.length));
+  });
+
+  it('filters Patients in place by name and DOB, shows the filter in the view, and clears it', async () => {
+    const server = await serverRow(serverId);
+    const patients = await find(server.node, 'Patients');
+    const someone = (await rows(patients.node))[2]!;
+    const lastName = someone.label.split(',')[0]!;
+    const result = await executeCommand<{ filter: string }>('openemr.explorer.searchPatients', { serverId, query: lastName });
+    assert.equal(result.filter, `lname=${lastName}`);
+    const filtered = await rows(patients.node);
+    assert.ok(filtered.length >= 1 && filtered.every((r) => r.label.startsWith(lastName)));
+    assert.match(String(api.view.description), new RegExp(`lname=${lastName}`));
+    assert.match(String((await api.provider.getTreeItem(patients.node)).description), /filter: lname=/);
+    const dob = String(someone.item.description).slice(0, 10);
+    await executeCommand('openemr.explorer.searchPatients', { serverId, query: dob });
+    const byDob = await rows(patients.node);
+    assert.ok(byDob.some((r) => r.node.id === someone.node.id) && byDob.every((r) => String(r.item.description).startsWith(dob)));
+    await executeCommand('openemr.explorer.clearSearch', { serverId });
+    assert.equal(api.view.description, undefined);
+    assert.equal((await rows(patients.node)).length, 21);
+  });
+
+  it('shows groups the scopes cannot read as disabled with the missing scope, or hides them', async () => {
+    let server = await serverRow(serverId);
+    const drugs = await find(server.node, 'Drugs');
+    assert.equal(drugs.item.contextValue, 'group.disabled');
+    assert.equal(drugs.item.collapsibleState, vscode.TreeItemCollapsibleState.None);
+    assert.match(String(drugs.item.tooltip), /user\/drug\.read/);
+    await setting('unreadableGroups', 'hide');
+    server = await serverRow(serverId);
+    const labels = (await rows(server.node)).map((r) => r.label);
+    assert.ok(!labels.includes('Drugs') && !labels.includes('Users') && labels.includes('Practitioners'));
+    await setting('unreadableGroups', 'disable');
+  });
+
+  it('turns a failed load into an error node with Retry, keeps the rest of the tree, and retries that node only', async () => {
+    const server = await serverRow(serverId);
+    const patients = await find(server.node, 'Patients');
+    const before = await rows(patients.node);
+    await simControl('tokens/revoke');
+    await executeCommand('openemr.explorer.refresh', patients.node);
+    const failed = await rows(patients.node);
+    assert.equal(failed[0]!.item.contextValue, 'error');
+    assert.equal(failed[0]!.item.command?.command, 'openemr.explorer.retry');
+    assert.ok(failed.length > 1 && failed.slice(1).every((r) => r.item.contextValue === 'patient' || r.item.contextValue === 'loadMore'), 'the loaded rows stay');
+    assert.ok((await rows(server.node)).length > 0, 'the server still lists its groups');
+    await executeCommand('openemr.login', { serverId, grant: 'password', scopes: READ_SCOPES, userRole: 'users', username: 'admin', password: 'pass' });
+    await executeCommand('openemr.explorer.retry', failed[0]!.node);
+    const retried = await rows(patients.node);
+    assert.ok(retried.every((r) => r.item.contextValue !== 'error'));
+    assert.deepEqual(retried.map((r) => r.label), before.map((r) => r.label));
+  });
+
+  it('offers Copy ID, Copy as cURL without the token, Open JSON and Open Raw on a leaf', async () => {
+    const server = await serverRow(serverId);
+    const patient = (await rows((await find(server.node, 'Patients')).node))[0]!;
+    const problems = await find((await find(patient.node, 'Standard API')).node, 'Medical Problems');
+    const leaf = (await rows(problems.node))[0]!;
+    assert.equal(leaf.item.contextValue, 'leaf');
+    const { id } = await executeCommand<{ id: string }>('openemr.explorer.copyId', leaf.node);
+    assert.equal(await vscode.env.clipboard.readText(), id);
+    const { curl } = await executeCommand<{ curl: string }>('openemr.explorer.copyCurl', leaf.node);
+    assert.ok(curl.includes('$OPENEMR_TOKEN') && curl.includes(`/medical_problem/${id}`));
+    assert.ok(!/Bearer [A-Za-z0-9_-]{20,}/.test(curl), 'no token in the cURL');
+    const opened = await executeCommand<{ path: string }>('openemr.explorer.open', leaf.node);
+    assert.match(opened.path, new RegExp(`/api/patient/[^/]+/medical_problem/${id}$`));
+    await executeCommand('openemr.explorer.openRaw', leaf.node);
+    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.languageId === 'json' && vscode.window.activeTextEditor, 10_000, 'raw JSON editor');
+    assert.ok(editor.document.getText().includes(id));
+    await closeAllEditors();
+  });
+
+  it('shows a patient token only its own record, with the portal and FHIR groups', async () => {
+    // The simulator gives portal logins to its first patients: username = first name + pid (lower case), password "pass".
+    const admin = await serverRow(serverId);
+    const patients = await find(admin.node, 'Patients');
+    const firstPatient = await waitFor(async () => {
+      const all = await rows(patients.node);
+      const hit = all.find((r) => /\npid 1\n/.test(String(r.item.tooltip)));
+      if (!hit && all.at(-1)?.item.contextValue === 'loadMore') await executeCommand('openemr.explorer.loadMore', all.at(-1)!.node);
+      return hit;
+    }, 30_000, 'the patient with pid 1');
+    await executeCommand('openemr.explorer.openRaw', firstPatient.node);
+    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.languageId === 'json' && vscode.window.activeTextEditor, 10_000, 'raw JSON editor');
+    const record = JSON.parse(editor.document.getText()) as { fname: string; pid: string | number; email: string; uuid: string };
+    await closeAllEditors();
+    const who = { username: `${record.fname}${record.pid}`.toLowerCase(), email: record.email, uuid: record.uuid };
+    const patientServer = await signedInServer('Explorer patient', PATIENT_SCOPES, { userRole: 'patient', username: who.username, password: 'pass', email: who.email });
+    const server = await serverRow(patientServer);
+    const mine = await find(server.node, 'My Record');
+    const records = await rows(mine.node);
+    assert.equal(records.length, 1);
+    assert.match(String(records[0]!.item.tooltip), new RegExp(`uuid ${who.uuid}`));
+    assert.deepEqual((await rows(records[0]!.node)).map((r) => r.label), ['Portal API', 'FHIR']);
+    const portalEncounters = await rows((await find((await find(records[0]!.node, 'Portal API')).node, 'Encounters')).node);
+    assert.ok(portalEncounters.length >= 1 && portalEncounters.every((r) => r.item.contextValue === 'leaf'));
+    await executeCommand('openemr.removeServer', { serverId: patientServer });
+  });
+});

@@ -1,0 +1,24 @@
+/** The shape of a guarded /apis route, shared by the standard API, the portal and FHIR. */
+import { route, type Params, type RequestContext, type Route } from '../router.js';
+import type { AccessRecord } from '../tokens.js';
+
+export interface ApiContext extends RequestContext {
+  caller: AccessRecord;
+}
+
+export interface ApiRoute extends Route<ApiContext> {
+  /** scope resource name ("medical_problem", "Patient"), or derived from the path */
+  resource: string | ((params: Params) => string);
+  instance: boolean;
+  /** answered without a token */
+  open?: boolean;
+  /** only in 8.x */
+  v8?: boolean;
+  /** the handler checks scopes itself (operations such as $export) */
+  ownScopeCheck?: boolean;
+}
+
+export function apiRoute(method: string, pattern: string, resource: ApiRoute['resource'], handler: ApiRoute['handler'], extra: Partial<ApiRoute> = {}): ApiRoute {
+  const last = pattern.split('/').pop() ?? '';
+  return { ...route(method, pattern, handler), resource, instance: last.startsWith(':'), ...extra };
+}

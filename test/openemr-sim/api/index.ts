@@ -1,0 +1,41 @@
+/** /apis/{site}/{api|fhir|portal}/...: route, authenticate, check the scope, answer (facts §4-§7). */
+import { matchRoute } from '../router.js';
+import type { RequestContext } from '../router.js';
+import type { Reply } from '../reply.js';
+import { FHIR_ROUTES } from '../fhir/routes.js';
+import type { ApiRoute } from './api-route.js';
+import type { AccessRecord } from '../tokens.js';
+import { authenticate, letterFor, requireScope, type ApiKind } from './guard.js';
+import { PORTAL_ROUTES } from './portal.js';
+import { routesFor } from './standard.js';
+
+const ANONYMOUS: AccessRecord = { jti: '', exp: 0, revoked: true, clientId: '', site: '', scopes: [], role: 'users', sub: '' };
+
+const GLOBAL_OF: Record<ApiKind, 'rest_api' | 'rest_fhir_api' | 'rest_portal_api'> = { api: 'rest_api', fhir: 'rest_fhir_api', portal: 'rest_portal_api' };
+
+function tableFor(kind: ApiKind, flavor: 7 | 8): ApiRoute[] {
+  if (kind === 'fhir') return FHIR_ROUTES;
+  if (kind === 'portal') return PORTAL_ROUTES;
+  return routesFor(flavor);
+}
+
+/** `rest` is the path after /apis/{site}, e.g. "/api/patient". */
+export async function handleApis(ctx: RequestContext, rest: string): Promise<Reply> {
+  const { state } = ctx;
+  const kind = rest.split('/')[1] as ApiKind;
+  if (kind !== 'api' && kind !== 'fhir' && kind !== 'portal') return state.errors.unknownRoute();
+  // 7.0.3 checks the per-API global in the dispatcher; 8.x has no such check under /apis.
+  if (state.flavor === 7 && state.globals[GLOBAL_OF[kind]] !== 1) return { status: 501 };
+  const match = matchRoute(tableFor(kind, state.flavor), ctx.method, rest);
+  if (match === undefined) return state.errors.unknownRoute();
+  if (match === 'wrong-method') return state.errors.unsupportedMethod();
+  const { route, params } = match;
+  // Open routes (metadata, smart-configuration, 8.x version/product) never read the caller.
+  if (route.open && (kind === 'fhir' || state.flavor === 8)) return route.handler({ ...ctx, caller: ANONYMOUS }, params);
+  const caller = await authenticate(ctx, kind);
+  if (!route.ownScopeCheck) {
+    const resource = typeof route.resource === 'function' ? route.resource(params) : route.resource;
+    requireScope(ctx, caller, resource, letterFor(ctx.method, route.instance));
+  }
+  return route.handler({ ...ctx, caller }, params);
+}

@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import { OpenEmrClient, TokenSession, MemorySecretStore, summarizeTokens, type OAuthClient } from '../../../src/core';
+import { doctorReport, runDoctor, type DoctorCheck, type DoctorInput } from '../../../src/doctor/checks';
+import { probeClientEnabled } from '../../../src/doctor/clientStatus';
+import { adminPasswordTokens, enabledClient, oauthFor, startSim, USER_SCOPES, type SimContext } from '../core/sim-helpers';
+
+const REDIRECT = 'http://127.0.0.1:8765/callback';
+
+function byId(checks: DoctorCheck[]): Record<string, DoctorCheck> {
+  return Object.fromEntries(checks.map((c) => [c.id, c]));
+}
+
+async function signedInInput(ctx: SimContext, oauth: OAuthClient): Promise<DoctorInput> {
+  const session = new TokenSession({ oauth, secrets: new MemorySecretStore(), key: 'doctor/tokens' });
+  await session.signedIn(await adminPasswordTokens(oauth));
+  return {
+    http: ctx.http,
+    oauth,
+    summary: summarizeTokens(session.current!),
+    accessToken: (signal) => session.getAccessToken(signal),
+    api: new OpenEmrClient({ http: ctx.http, tokens: session }),
+  };
+}
+
+describe('setup doctor (against the simulator)', () => {
+  let ctx: SimContext;
+  beforeEach(async () => {
+    ctx = await startSim();
+  });
+  afterEach(async () => {
+    await ctx.close();
+  });
+
+  it('passes all eight checks, in order, for an enabled client and a fresh sign-in', async () => {
+    const oauth = oauthFor(ctx, await enabledClient(ctx));
+    const checks = await runDoctor(await signedInInput(ctx, oauth));
+    assert.deepEqual(checks.map((c) => c.id), ['reachable', 'https', 'site-address', 'apis', 'password-grant', 'client', 'token', 'first-request']);
+    const failed = checks.filter((c) => !c.ok);
+    assert.deepEqual(failed, [], JSON.stringify(failed));
+    assert.match(byId(checks)['first-request']!.message, /GET \/api\/patient answered 200/);
+  });
+
+  it('names the Connectors setting when the password grant is off', async () => {
+    ctx.sim.setGlobals({ oauth_password_grant: 0 });
+    const checks = byId(await runDoctor({ http: ctx.http }));
+    assert.equal(checks['password-grant']!.ok, false);
+    assert.match(checks['password-grant']!.fix!, /Administration > Config > Connectors/);
+    assert.match(checks['password-grant']!.fix!, /Enable OAuth2 Password Grant/);
+  });
+
+  it('names the API setting that is off (7.0.3 answers 501 for it)', async () => {
+    await ctx.close();
+    ctx = await startSim({ flavor: 7 });
+    ctx.sim.setGlobals({ rest_fhir_api: 0 });
+    const checks = byId(await runDoctor({ http: ctx.http, apis: ['api', 'fhir'] }));
+    assert.equal(checks.apis!.ok, false, checks.apis!.message);
+    assert.match(checks.apis!.fix!, /Enable OpenEMR Standard FHIR REST API/);
+    assert.doesNotMatch(checks.apis!.fix!, /Standard REST API"/);
+  });
+
+  it('names every API setting when all APIs are off (8.x)', async () => {
+    ctx.sim.setGlobals({ rest_api: 0, rest_fhir_api: 0, rest_portal_api: 0 });
+    const checks = byId(await runDoctor({ http: ctx.http }));
+    assert.equal(checks.reachable!.ok, true, checks.reachable!.message);
+    assert.equal(checks.apis!.ok, false);
+    assert.match(checks.apis!.message, /switched off/);
+    assert.match(checks.apis!.fix!, /Administration > Config > Connectors.*Standard REST API.*FHIR REST API/);
+  });
+
+  it('tells the admin to enable a disabled client, and sees it enabled afterwards', async () => {
+    const client = await enabledClient(ctx);
+    ctx.sim.disableClient(client.clientId);
+    const oauth = oauthFor(ctx, client);
+    const before = byId(await runDoctor({ http: ctx.http, oauth }));
+    assert.equal(before.client!.ok, false);
+    assert.match(before.client!.fix!, /Administration > System > API Clients/);
+    assert.equal((await probeClientEnabled(oauth, REDIRECT)).enabled, false);
+    ctx.sim.enableClient(client.clientId);
+    assert.equal((await probeClientEnabled(oauth, REDIRECT)).enabled, true);
+  });
+
+  it('reports an unknown site and skips what depends on it', async () => {
+    const { HttpClient } = await import('../../../src/core');
+    const http = new HttpClient({ baseUrl: ctx.sim.url, site: 'nosuchsite', timeoutMs: 10_000 });
+    try {
+      const checks = await runDoctor({ http });
+      assert.equal(checks[0]!.ok, false);
+      assert.match(checks[0]!.message, /nosuchsite/);
+      assert.ok(checks.slice(2).every((c) => c.skipped), 'later checks are skipped');
+    } finally {
+      http.dispose();
+    }
+  });
+
+  it('finds a logged-out token inactive', async () => {
+    const oauth = oauthFor(ctx, await enabledClient(ctx));
+    const input = await signedInInput(ctx, oauth);
+    ctx.sim.revokeTokens();
+    const checks = byId(await runDoctor(input));
+    assert.equal(checks.token!.ok, false);
+    assert.equal(checks['first-request']!.ok, false);
+  });
+
+  it('flags scopes the server dropped', async () => {
+    const oauth = oauthFor(ctx, await enabledClient(ctx, { scopes: USER_SCOPES.filter((s) => s !== 'user/Observation.read') }));
+    const checks = byId(await runDoctor(await signedInInput(ctx, oauth)));
+    assert.equal(checks.token!.ok, false);
+    assert.match(checks.token!.message, /user\/Observation\.read/);
+  });
+
+  it('renders a Markdown report with every check and its fix', () => {
+    const report = doctorReport('clinic', [
+      { id: 'reachable', title: 'Server reachable, site exists', ok: true, message: 'ok' },
+      { id: 'apis', title: 'APIs switched on', ok: false, message: 'FHIR off', fix: 'In Administration > Config > Connectors, check it' },
+    ], new Date(0));
+    assert.match(report, /^# OpenEMR setup doctor: clinic/);
+    assert.match(report, /1 problem\(s\) found/);
+    assert.match(report, /\*\*Fix:\*\* In Administration > Config > Connectors/);
+  });
+});
