@@ -148,7 +148,7 @@ export class ExplorerCommands {
       });
       if (query === undefined) return undefined;
     }
-    patients.setFilter(parsePatientQuery(query as string));
+    this.provider.setPatientFilter(server, parsePatientQuery(query as string));
     this.afterFilterChange(patients);
     return { serverId: server.serverId, filter: describePatientSearch(patients.filter) };
   }
@@ -159,7 +159,7 @@ export class ExplorerCommands {
     for (const server of servers) {
       const patients = server.scope ? server.patients : undefined;
       if (!patients?.filterText) continue;
-      patients.setFilter({});
+      this.provider.setPatientFilter(server, {});
       this.afterFilterChange(patients);
       cleared.push(server.serverId);
     }
@@ -168,7 +168,6 @@ export class ExplorerCommands {
 
   /** Shows the active filters in the view's description and sets the context key of the clear action. */
   private afterFilterChange(patients: PatientsNode): void {
-    this.provider.redraw(patients);
     const filters = this.provider
       .servers()
       .filter((s) => s.scope && s.patients?.filterText)

@@ -3,7 +3,7 @@
  * loads run under the view's progress indicator; refreshing a node re-fetches that node only.
  */
 import * as vscode from 'vscode';
-import type { Disposable } from '../core';
+import type { Disposable, PatientSearch } from '../core';
 import { ExplorerNode, type ServerScope } from './nodes/base';
 import { ErrorNode } from './nodes/errorNode';
 import { ServerNode } from './nodes/serverNode';
@@ -21,6 +21,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly changes = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changes.event;
   private roots = new Map<string, ServerNode>();
+  /** Patient filters by server, kept when a server node is rebuilt (sign-in change, full refresh). */
+  private readonly filters = new Map<string, PatientSearch>();
   private readonly subscription: Disposable;
 
   constructor(private readonly source: ExplorerSource) {
@@ -71,10 +73,17 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       node.invalidate();
       this.changes.fire(node);
     } else {
-      for (const root of this.roots.values()) root.patients?.invalidate();
       this.roots.clear();
       this.changes.fire(undefined);
     }
+  }
+
+  /** Filters (or, with an empty search, unfilters) a server's patients and redraws them. */
+  setPatientFilter(server: ServerNode, search: PatientSearch): void {
+    if (Object.keys(search).length) this.filters.set(server.serverId, search);
+    else this.filters.delete(server.serverId);
+    server.patients?.setFilter(search);
+    this.changes.fire(server.patients);
   }
 
   /** Redraws a node whose own data changed (after Load more), without forgetting anything. */
@@ -99,7 +108,11 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       scopes: state.scopes,
       patient: state.patient,
       settings: readSettings,
+      redraw: (node) => this.changes.fire(node),
     };
-    return new ServerNode(serverId, server.name, state, scope);
+    const node = new ServerNode(serverId, server.name, state, scope);
+    const filter = this.filters.get(serverId);
+    if (filter) node.patients?.setFilter(filter);
+    return node;
   }
 }

@@ -7,13 +7,16 @@ export type OpenRequest =
 
 export class ViewerArgumentError extends Error {}
 
-/** A Uint8Array that owns its whole buffer, so posting it to the webview transfers exactly the document. */
+/**
+ * A plain Uint8Array that owns its whole buffer. Plain matters: a Node Buffer has toJSON(), so VS Code
+ * would serialize it to the webview as a giant JSON array of numbers instead of transferring the bytes.
+ * Owning the buffer matters because a pooled Buffer slice would transfer its neighbours too.
+ */
 export function ownBytes(data: string | Uint8Array): Uint8Array {
   if (typeof data === 'string') return new TextEncoder().encode(data);
-  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !(data.buffer instanceof SharedArrayBuffer)) {
-    return data;
-  }
-  return new Uint8Array(data); // copies out of a pooled Buffer slice
+  const ownsBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+  if (!ownsBuffer) return Uint8Array.from(data);
+  return data.constructor === Uint8Array ? data : new Uint8Array(data.buffer, 0, data.byteLength);
 }
 
 function requestInfo(value: unknown): RequestInfo | undefined {

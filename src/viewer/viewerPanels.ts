@@ -22,7 +22,7 @@ export interface OpenViewerResult {
   rendered?: RenderSummary;
 }
 
-const renderWaitMs = 120_000;
+const renderWaitMs = 15_000;
 
 /** Without an argument (from the Command Palette) the viewer shows the active editor's text. */
 function activeEditorDocument(): { title: string; json: string } {

@@ -5,8 +5,9 @@ import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
 import { freshDirs, startCodeServer, type CodeServer } from '../harness/code-server';
 import { hostTools, outputDir } from '../harness/tools';
+import { waitFor } from '../harness/wait';
 
-export { waitFor } from '../harness/wait';
+export { waitFor };
 
 interface Workbench {
   server: CodeServer;
@@ -50,12 +51,26 @@ function pickRow(label: string): Locator {
   return quickInput().locator('.monaco-list-row', { hasText: label }).first();
 }
 
-/** Answers an input box: types `text` and presses Enter. */
+/** Answers an input box (or the simple file dialog): types `text` and presses Enter. */
 export async function answerInput(text: string): Promise<void> {
   const input = quickInput().locator('input');
   await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  // Some prompts (the file dialog) put in their own value just after they open: type after that settles.
+  await valueSettled(input);
   await input.fill(text);
+  await waitFor(async () => (await input.inputValue()) === text, 5_000, `the prompt to hold "${text}"`);
   await page().keyboard.press('Enter');
+}
+
+/** Resolves once the input's value stays the same for a few polls (at most ~3 s). */
+async function valueSettled(input: Locator): Promise<void> {
+  let last = await input.inputValue();
+  for (let stable = 0, polls = 0; stable < 3 && polls < 30; polls++) {
+    await page().waitForTimeout(100);
+    const value = await input.inputValue();
+    stable = value === last ? stable + 1 : 0;
+    last = value;
+  }
 }
 
 /** Picks the quick-pick item whose row contains `label`. */

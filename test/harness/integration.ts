@@ -88,6 +88,8 @@ function takeSummary(): Summary | undefined {
 }
 
 async function main(): Promise<Summary> {
+  // A test file renamed or deleted must not keep running from an old bundle.
+  rmSync(path.dirname(suiteEntry), { recursive: true, force: true });
   await runToEnd(process.execPath, ['esbuild.mjs', '--tests'], { cwd: repoRoot });
   const sim = await startSimulatorForRun('integration');
   try {

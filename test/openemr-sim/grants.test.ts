@@ -15,6 +15,14 @@ for (const flavor of FLAVORS) {
     after(() => sim.close());
     afterEach(() => sim.reset());
 
+    /** The admin signs in through the browser and picks `patient` as the launch context. */
+    const launchAs = async (scope: string, patient: string) => {
+      const c = await confidential(sim, scope);
+      const back = await authorizeInBrowser(sim, { response_type: 'code', client_id: c.client_id, redirect_uri: REDIRECT, scope }, ADMIN_LOGIN, { proceed: '1', patient });
+      const t = await form(oauth(sim, '/token'), { grant_type: 'authorization_code', client_id: c.client_id, client_secret: c.client_secret, code: back.searchParams.get('code') ?? '', redirect_uri: REDIRECT });
+      return { c, tokens: body(t) };
+    };
+
     describe('password', () => {
       it('issues RS256 JWTs verifiable with the JWKS; refresh token only with offline_access', async () => {
         const c = await confidential(sim, 'openid offline_access api:oemr user/patient.read');
@@ -175,12 +183,9 @@ for (const flavor of FLAVORS) {
       });
 
       it('a user asking for launch/patient gets a patient context', async () => {
-        const scope = 'openid launch/patient api:fhir user/Patient.read';
-        const c = await confidential(sim, scope);
         const target = sim.logins.patients[2].uuid;
-        const back = await authorizeInBrowser(sim, { response_type: 'code', client_id: c.client_id, redirect_uri: REDIRECT, scope }, ADMIN_LOGIN, { proceed: '1', patient: target });
-        const t = await form(oauth(sim, '/token'), { grant_type: 'authorization_code', client_id: c.client_id, client_secret: c.client_secret, code: back.searchParams.get('code') ?? '', redirect_uri: REDIRECT });
-        assert.equal(body(t).patient, target);
+        const { tokens } = await launchAs('openid launch/patient api:fhir user/Patient.read', target);
+        assert.equal(tokens.patient, target);
       });
     });
 
@@ -206,12 +211,9 @@ for (const flavor of FLAVORS) {
       });
 
       it('the launch context (patient) carries over to the refreshed token', async () => {
-        const scope = 'openid offline_access launch/patient api:fhir user/Patient.read';
-        const c = await confidential(sim, scope);
         const target = sim.logins.patients[1].uuid;
-        const back = await authorizeInBrowser(sim, { response_type: 'code', client_id: c.client_id, redirect_uri: REDIRECT, scope }, ADMIN_LOGIN, { proceed: '1', patient: target });
-        const t = await form(oauth(sim, '/token'), { grant_type: 'authorization_code', client_id: c.client_id, client_secret: c.client_secret, code: back.searchParams.get('code') ?? '', redirect_uri: REDIRECT });
-        const refreshed = await form(oauth(sim, '/token'), { grant_type: 'refresh_token', refresh_token: String(body(t).refresh_token), client_id: c.client_id, client_secret: c.client_secret });
+        const { c, tokens } = await launchAs('openid offline_access launch/patient api:fhir user/Patient.read', target);
+        const refreshed = await form(oauth(sim, '/token'), { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), client_id: c.client_id, client_secret: c.client_secret });
         assert.equal(body(refreshed).patient, target);
       });
 

@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { applyGlobals } from './controls.js';
 import { setClientEnabled } from './admin-page.js';
+import { DataStore } from './data/store.js';
 import { SigningKey } from './keys.js';
 import { resolveOptions, type ResolvedOptions, type SimOptions } from './options.js';
 import { loadInto, savedKey, saver } from './persistence.js';
@@ -56,7 +57,10 @@ function urlHost(host: string): string {
 
 export async function startSimulator(options: SimOptions = {}): Promise<RunningSimulator> {
   const o = resolveOptions(options);
-  const state = new SimState(o, await SigningKey.create(savedKey(o.dataFile)));
+  // RSA key generation runs on libuv's thread pool, so the patients are generated meanwhile.
+  const key = SigningKey.create(savedKey(o.dataFile));
+  const data = new DataStore(o.seed, o.patients);
+  const state = new SimState(o, await key, data);
   if (o.dataFile) loadInto(state, o.dataFile);
   const server = createSimServer(state);
   await new Promise<void>((ok, fail) => {

@@ -72,11 +72,13 @@ export class SimState {
   /** persistence hook, called after any change worth keeping */
   persist: () => void = () => undefined;
 
-  constructor(readonly options: ResolvedOptions, readonly key: SigningKey) {
+  /** `data` may be generated beforehand (while the signing key is being made). */
+  constructor(readonly options: ResolvedOptions, readonly key: SigningKey, data?: DataStore) {
     this.globals = initialGlobals(options);
     this.errors = flavorErrors(options.flavor);
     this.failRng = new Rng(options.seed, 'failures');
-    this.data = this.freshData();
+    this.data = data ?? this.freshData();
+    this.data.onWrite = () => this.persist();
     this.users = userLogins(this.data);
     this.patientLogins = patientLogins(this.data);
   }

@@ -13,6 +13,8 @@ export interface ServerScope {
   /** The patient of a patient-context token. */
   patient?: string;
   settings: () => ExplorerSettings;
+  /** Asks the view to draw a node again (its label or description changed). */
+  redraw: (node: ExplorerNode) => void;
 }
 
 export abstract class ExplorerNode {

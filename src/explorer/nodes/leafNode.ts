@@ -58,7 +58,10 @@ export class LeafNode extends ExplorerNode {
     item.tooltip = [...view.tooltip, this.path ? `GET ${this.path}` : ''].filter(Boolean).join('\n');
     item.iconPath = new vscode.ThemeIcon(ICONS[this.spec.kind]);
     item.contextValue = this.spec.kind === 'document' ? 'leaf.document' : 'leaf';
-    item.command = { command: 'openemr.explorer.open', title: 'Open JSON', arguments: [this] };
+    // A document's path downloads the file itself, so a click opens the file rather than the JSON viewer.
+    item.command = this.spec.kind === 'document'
+      ? { command: 'openemr.explorer.openDocument', title: 'Download and Open Document', arguments: [this] }
+      : { command: 'openemr.explorer.open', title: 'Open JSON', arguments: [this] };
     return item;
   }
 }

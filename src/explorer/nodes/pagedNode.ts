@@ -4,7 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { PagedList } from '../pager';
-import { ExplorerNode } from './base';
+import { ExplorerNode, type ServerScope } from './base';
 import { ErrorNode } from './errorNode';
 import { LoadMoreNode, type PagedParent } from './loadMoreNode';
 
@@ -14,6 +14,7 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
   private previous: PagedList<R, T> | undefined;
   private loadMoreError: unknown;
 
+  abstract readonly scope: ServerScope;
   protected abstract createPager(): PagedList<R, T>;
   protected abstract rowNode(row: T, index: number): ExplorerNode;
 
@@ -48,8 +49,11 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
 
   override async getChildren(): Promise<ExplorerNode[]> {
     const list = this.list;
+    const firstLoad = !list.isLoaded;
     try {
       await list.ensureLoaded();
+      // The count in the description is known only now: draw this node again once its children are shown.
+      if (firstLoad) setTimeout(() => this.scope.redraw(this), 0);
     } catch (error) {
       if (!this.previous) throw error;
       return [new ErrorNode(this, error), ...this.nodesOf(this.previous, false)];

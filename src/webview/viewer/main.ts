@@ -19,6 +19,10 @@ const app = new ViewerApp(root, {
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const message = event.data;
   if (message?.type === 'document') {
+    if (!(message.bytes instanceof Uint8Array)) {
+      app.showError(message.title, 'The document did not arrive as bytes.');
+      return;
+    }
     const summary = app.load(message);
     // Report after the browser has painted, so the time measures what the user sees.
     requestAnimationFrame(() => setTimeout(() => vscode.postMessage({ type: 'rendered', summary }), 0));

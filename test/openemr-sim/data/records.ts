@@ -56,3 +56,16 @@ export function str(row: Row, field: string): string {
 export function num(row: Row, field: string): number {
   return Number(row[field] ?? 0);
 }
+
+/** "YYYY-MM-DD hh:mm:ss", as OpenEMR's datetime columns read. */
+export function sqlNow(): string {
+  return new Date().toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A new patient row with every column present and empty. */
+export function blankPatient(pid: number, uuid: string): PatientRecord {
+  return {
+    id: pid, pid, uuid, pubpid: String(pid), title: '', fname: '', mname: '', lname: '', DOB: '', sex: '', ss: '', street: '', city: '', state: '',
+    postal_code: '', country_code: 'US', phone_home: '', phone_biz: '', phone_cell: '', email: '', race: '', ethnicity: '', status: '', date: sqlNow(),
+  };
+}

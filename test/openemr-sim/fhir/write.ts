@@ -1,6 +1,6 @@
 /** FHIR POST and PUT for Patient, Practitioner and Organization, written into the same tables as /api. */
 import type { Organization, Patient, Practitioner } from 'fhir/r4';
-import type { PatientRecord, Row } from '../data/records.js';
+import { blankPatient, type PatientRecord, type Row } from '../data/records.js';
 import { randomUuid } from '../data/store.js';
 import { fail, reply, type Reply } from '../reply.js';
 import type { SimState } from '../state.js';
@@ -39,8 +39,11 @@ export function writePatient(state: SimState, site: string, body: Body, id?: str
   requireResource(body, 'Patient', [['name.family', Boolean(r.name?.[0]?.family)], ['name.given', Boolean(r.name?.[0]?.given?.[0])], ['birthDate', Boolean(r.birthDate)], ['gender', Boolean(r.gender)]]);
   const existing = id === undefined ? undefined : state.data.patientByUuid(id);
   if (id !== undefined && !existing) return reply.json(404, null);
-  const identity = existing ?? { ...state.data.newPatientIdentity(), date: new Date().toISOString().slice(0, 19).replace('T', ' ') };
-  const base: PatientRecord = existing ?? { id: identity.pid, pid: identity.pid, uuid: identity.uuid, pubpid: String(identity.pid), title: '', fname: '', mname: '', lname: '', DOB: '', sex: '', ss: '', street: '', city: '', state: '', postal_code: '', country_code: 'US', phone_home: '', phone_biz: '', phone_cell: '', email: '', race: '', ethnicity: '', status: '', date: new Date().toISOString().slice(0, 19).replace('T', ' ') };
+  const fresh = () => {
+    const { pid, uuid } = state.data.newPatientIdentity();
+    return blankPatient(pid, uuid);
+  };
+  const base = existing ?? fresh();
   const row = { ...base, ...patientFields(r) } as PatientRecord;
   state.data.putPatient(row);
   return created(state, site, 'Patient', row.uuid, existing ? 200 : 201);

@@ -39,6 +39,14 @@ describe('viewer host: command arguments', () => {
     assert.equal(own.byteLength, own.buffer.byteLength);
     assert.equal(text(own), '{"small":true}');
   });
+
+  it('ownBytes turns a Buffer into a plain Uint8Array (a Buffer would be sent as JSON numbers)', () => {
+    const big = Buffer.from('x'.repeat(100_000));
+    const own = ownBytes(big);
+    assert.equal(own.constructor, Uint8Array);
+    assert.equal(own.buffer, big.buffer, 'no copy when the Buffer owns its memory');
+    assert.equal(JSON.stringify({ own }).includes('"type":"Buffer"'), false);
+  });
 });
 
 describe('viewer host: references and messages', () => {
