@@ -5,6 +5,7 @@
  * after a week in case a window closed without disposing its panels.
  */
 import * as vscode from 'vscode';
+import { ownBytes } from './openArgs';
 
 /** Documents up to this size stay inline in webview state. */
 export const inlineLimitBytes = 256 * 1024;
@@ -34,7 +35,8 @@ export class DocumentStore {
 
   async load(docId: string): Promise<Uint8Array | undefined> {
     try {
-      return await vscode.workspace.fs.readFile(this.fileOf(docId));
+      // readFile may hand back a Node Buffer: make it a plain Uint8Array before it goes to a webview
+      return ownBytes(await vscode.workspace.fs.readFile(this.fileOf(docId)));
     } catch {
       return undefined;
     }

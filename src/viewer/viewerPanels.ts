@@ -26,7 +26,7 @@ const renderWaitMs = 15_000;
 
 /** Without an argument (from the Command Palette) the viewer shows the active editor's text. */
 function activeEditorDocument(): { title: string; json: string } {
-  const doc = vscode.window.activeTextEditor?.document;
+  const doc = (vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0])?.document;
   if (!doc) throw new Error('Open a JSON file first, or run openemr.openInViewer with { title, json } or { serverId, path }.');
   return { title: doc.uri.path.split('/').pop() || 'JSON document', json: doc.getText() };
 }

@@ -2,7 +2,7 @@
 // The server is removed at the end, so the other UI tests find the view as they expect it.
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import { answerInput, openActivity, page, pickItem, quickInput, runCommand, screenshot, simUrl, viewPane, waitFor } from './fixture';
+import { answerInput, notification, openActivity, page, pickItem, quickInput, runCommand, screenshot, simUrl, viewPane, waitFor } from './fixture';
 
 const SERVER = 'Explorer E2E';
 const CLIENT = 'explorer e2e client';
@@ -50,16 +50,17 @@ describe('explorer (UI)', function () {
     await answerInput(simUrl());
     await answerInput('default');
     await answerInput(SERVER);
+    // Add Server stores the profile and probes the server after the last prompt: wait for its row.
+    await openActivity('OpenEMR');
+    await row(SERVER).waitFor({ timeout: 30_000 });
 
     await runCommand('OpenEMR: Register Client');
     await pickIfAsked(SERVER);
     await pickItem('Confidential (private)');
     await pickItem('Read only');
     await answerInput(CLIENT);
-    await waitFor(async () => {
-      const clients = (await (await fetch(`${simUrl()}/__sim/clients`)).json()) as Array<{ client_name: string | null }>;
-      return clients.some((c) => c.client_name === CLIENT);
-    }, 20_000, 'the registration');
+    // The command stores the client, checks whether it is enabled and says so: only then is it ready.
+    await notification(/Check again|is enabled/).first().waitFor({ timeout: 30_000 });
     await enableClientAsAdmin();
 
     await runCommand('OpenEMR: Sign In');
@@ -69,7 +70,6 @@ describe('explorer (UI)', function () {
     await answerInput('admin');
     await answerInput('pass');
 
-    await openActivity('OpenEMR');
     await waitFor(async () => /signed in/.test(await row(SERVER).innerText().catch(() => '')), 30_000, 'the server to show "signed in"');
     await expand(SERVER);
     await row('Patients').waitFor();

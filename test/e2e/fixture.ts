@@ -8,6 +8,7 @@ import { hostTools, outputDir } from '../harness/tools';
 import { waitFor } from '../harness/wait';
 
 export { waitFor };
+export { simUrl } from '../harness/sim-url';
 
 interface Workbench {
   server: CodeServer;
@@ -23,13 +24,6 @@ const UI_TIMEOUT_MS = 30_000;
 export function page(): Page {
   if (!workbench) throw new Error('the e2e workbench is not running: run the suite with `npm run test:e2e`');
   return workbench.page;
-}
-
-/** Base URL of the OpenEMR simulator started for this run (no trailing slash). */
-export function simUrl(): string {
-  const url = process.env.OPENEMR_SIM_URL;
-  if (!url) throw new Error('OPENEMR_SIM_URL is not set: the simulator (test/openemr-sim/cli.ts) was not started');
-  return url;
 }
 
 /** The quick-input box (command palette, input boxes, quick picks). */
@@ -59,7 +53,27 @@ export async function answerInput(text: string): Promise<void> {
   await valueSettled(input);
   await input.fill(text);
   await waitFor(async () => (await input.inputValue()) === text, 5_000, `the prompt to hold "${text}"`);
-  await page().keyboard.press('Enter');
+  await valueSettled(input);
+  await submitPrompt(input, text);
+}
+
+/**
+ * Presses Enter once the prompt is not busy. A busy prompt (the file dialog resolving a path on a loaded
+ * machine) drops that Enter: if the same prompt still holds the same text a moment later, press it again.
+ */
+async function submitPrompt(input: Locator, text: string): Promise<void> {
+  const busy = quickInput().locator('.monaco-progress-container.active');
+  const title = async (): Promise<string> => (await quickInput().locator('.quick-input-title').textContent().catch(() => null)) ?? '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await waitFor(async () => (await busy.count()) === 0, 10_000, 'the prompt to stop working').catch(() => undefined);
+    const before = await title();
+    await page().keyboard.press('Enter');
+    const moved = await waitFor(
+      async () => !(await input.isVisible()) || (await input.inputValue()) !== text || (await title()) !== before,
+      3_000,
+    ).catch(() => false);
+    if (moved) return;
+  }
 }
 
 /** Resolves once the input's value stays the same for a few polls (at most ~3 s). */

@@ -4,17 +4,32 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Dialog, FrameLocator } from 'playwright-core';
 import { simAccessToken, simGet, storeHostilePatients, xssCorpus } from '../unit/viewer/fixtures/simPatients';
-import { answerInput, page, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
+import { page, quickInput, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
 
 /** Opens a saved response the way a user can: open the .json file, then "OpenEMR: Open in JSON Viewer". */
 async function openInViewer(file: string): Promise<FrameLocator> {
   await runCommand('View: Close All Editors');
   await runCommand('File: Open File...');
-  await answerInput(file);
+  // The simple file dialog lists the folder while it reads the typed path: wait for it before OK.
+  // It also pre-fills the workspace path once ready: type only after that, and check the text stuck.
+  const input = quickInput().locator('input');
+  await waitFor(async () => (await input.inputValue()).startsWith('/'), 15_000, 'the Open File dialog');
+  await waitFor(async () => {
+    if ((await input.inputValue()) !== file) await input.fill(file);
+    await quickInput().locator('.monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 2_000 });
+    return (await input.inputValue()) === file;
+  }, 15_000, `the dialog to show ${file}`);
+  await quickInput().locator('.monaco-button', { hasText: 'OK' }).click();
   await page().locator('.tab.active', { hasText: path.basename(file) }).waitFor();
-  await runCommand('OpenEMR: Open in JSON Viewer');
+  // The extension host learns about the new active editor a moment after the tab shows: on a busy
+  // machine the first try can still see no editor (a modal error), so try again after dismissing it.
   const frame = webviewFrame();
-  await frame.locator('.vlist.tree .vrow').first().waitFor();
+  await waitFor(async () => {
+    await runCommand('OpenEMR: Open in JSON Viewer');
+    const opened = await frame.locator('.vlist.tree .vrow').first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
+    if (!opened) await page().locator('.monaco-dialog-box .monaco-button', { hasText: 'OK' }).click({ timeout: 2_000 }).catch(() => undefined);
+    return opened;
+  }, 60_000, `the viewer for ${path.basename(file)}`);
   return frame;
 }
 
@@ -119,5 +134,25 @@ describe('viewer (UI)', function () {
     const firstType = await frame.locator('.bundle-list .bundle-row .col-type').first().textContent();
     assert.equal(firstType, 'Patient');
     await screenshot('viewer-bundle');
+  });
+
+  it('comes back after a window reload (a large document, kept in global storage)', async () => {
+    // Above 256 KB a document is not kept in webview state: repeat a page of patients to get there.
+    const page1 = JSON.parse((await simGet(simUrl(), token, '/fhir/Patient?_count=50')).text) as { entry: unknown[] };
+    const text = JSON.stringify({ ...page1, entry: Array.from({ length: 8 }, () => page1.entry).flat() });
+    assert.ok(text.length > 256 * 1024, `big enough to be stored as a file (${text.length} bytes)`);
+    const total = page1.entry.length * 8;
+    const file = path.join(dir, 'large-bundle.json');
+    writeFileSync(file, text);
+    await openInViewer(file);
+    // VS Code's own reload flushes the workbench state first (a bare page reload may lose it).
+    const reloaded = page().waitForEvent('load', { timeout: 90_000 });
+    await runCommand('Developer: Reload Window');
+    await reloaded;
+    await page().locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    const frame = webviewFrame();
+    await frame.locator('.bundle h2').waitFor({ timeout: 60_000 });
+    assert.equal(await frame.locator('.bundle h2').textContent(), `Bundle: ${total} entries`);
+    assert.ok((await frame.locator('.vlist.tree .vrow').count()) > 5);
   });
 });

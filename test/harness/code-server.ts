@@ -72,7 +72,10 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for the server and so for its extension hosts. */
   env?: Record<string, string>;
-  /** Lets the workbench run extensionTestsPath from the URL payload and report through codeAutomationExit. */
+  /**
+   * Makes the workbench honour the URL payload (extensionDevelopmentPath, extensionTestsPath,
+   * extensionEnvironment) and report a test run's end through window.codeAutomationExit.
+   */
   testDriver?: boolean;
 }
 
@@ -81,7 +84,7 @@ export interface CodeServer extends Started {
   readonly origin: string;
   readonly dirs: CodeServerDirs;
   readonly logFile: string;
-  /** The workbench URL with the workspace folder open and an optional payload (see workbenchUrl). */
+  /** The workbench URL with the workspace folder open and an optional payload (e.g. extensionDevelopmentPath). */
   url(payload?: Array<[string, string]>): string;
   /** A path on this machine as a vscode-remote URI the workbench understands. */
   remoteUri(fsPath: string): string;

@@ -44,7 +44,11 @@ function runMocha(): Promise<Summary> {
   const grep = argOption('--grep');
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 120_000, rootHooks: mochaHooks, ...(grep ? { grep } : {}) });
   const dir = path.join(repoRoot, 'test', 'e2e');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) mocha.addFile(path.join(dir, file));
+  // foundation.test.ts checks the empty state (the welcome view), so it runs before files that add servers.
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort((a, b) => Number(b === 'foundation.test.ts') - Number(a === 'foundation.test.ts') || a.localeCompare(b));
+  for (const file of files) mocha.addFile(path.join(dir, file));
   return mocha.loadFilesAsync().then(
     () =>
       new Promise((resolve) => {

@@ -191,6 +191,37 @@ describe('explorer (Servers tree)', function () {
     const retried = await rows(patients.node);
     assert.ok(retried.every((r) => r.item.contextValue !== 'error'));
     assert.deepEqual(retried.map((r) => r.label), before.map((r) => r.label));
+    assert.deepEqual(retried.map((r) => r.node.id), before.map((r) => r.node.id), 'stable ids: VS Code keeps what was expanded');
+  });
+
+  it('re-fetches only the refreshed node', async () => {
+    const server = await serverRow(serverId);
+    const patient = (await rows((await find(server.node, 'Patients')).node))[0]!;
+    const encounters = await find((await find(patient.node, 'Standard API')).node, 'Encounters');
+    const loaded = await rows(encounters.node);
+    const requests = async (): Promise<number> => (await fetch(`${simUrl()}/__sim/counters`).then((r) => r.json() as Promise<{ requests: number }>)).requests;
+    const before = await requests();
+    await executeCommand('openemr.explorer.refresh', encounters.node);
+    const again = await rows(encounters.node);
+    // the counters call itself is one request too
+    assert.equal((await requests()) - before, 2, 'one GET for the refreshed group, nothing else');
+    assert.deepEqual(again.map((r) => r.node.id), loaded.map((r) => r.node.id));
+  });
+
+  it('lists documents by category and downloads one into an editor', async () => {
+    const server = await serverRow(serverId);
+    const patient = (await rows((await find(server.node, 'Patients')).node))[0]!;
+    const documents = await find((await find(patient.node, 'Standard API')).node, 'Documents');
+    const categories = await rows(documents.node);
+    assert.deepEqual(categories.map((c) => c.label), ['Lab Report', 'Medical Record', 'Patient Information', 'Advance Directive']);
+    const files = (await Promise.all(categories.map((c) => rows(c.node)))).flat().filter((r) => r.item.contextValue === 'leaf.document');
+    assert.equal(files.length, 1, 'the simulator gives each patient one document');
+    assert.equal(files[0]!.item.command?.command, 'openemr.explorer.openDocument');
+    const { uri } = await executeCommand<{ uri: string }>('openemr.explorer.openDocument', files[0]!.node);
+    assert.ok(uri.endsWith(files[0]!.label), uri);
+    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === uri && vscode.window.activeTextEditor, 10_000, 'the downloaded document');
+    assert.match(editor.document.getText(), /Visit summary/);
+    await closeAllEditors();
   });
 
   it('offers Copy ID, Copy as cURL without the token, Open JSON and Open Raw on a leaf', async () => {

@@ -1,21 +1,11 @@
 // Shared helpers for the integration tests that run inside the VS Code extension host.
 import * as vscode from 'vscode';
+import { simUrl } from '../harness/sim-url';
 
+export { simUrl };
 export { waitFor } from '../harness/wait';
 
 export const EXTENSION_ID = 'openemr-tools.openemr-api';
-
-/** Base URL of the OpenEMR simulator the harness started for this run (no trailing slash). */
-export function simUrl(): string {
-  const url = process.env.OPENEMR_SIM_URL;
-  if (!url) {
-    throw new Error(
-      'OPENEMR_SIM_URL is not set: the harness starts the simulator only when test/openemr-sim/cli.ts exists ' +
-        '(run the suite with `npm run test:integration`).',
-    );
-  }
-  return url.replace(/\/$/, '');
-}
 
 /** POSTs to a simulator control under /__sim/ (for example `expire-tokens`) and returns its JSON answer. */
 export async function simControl<T = unknown>(controlPath: string, body?: unknown): Promise<T> {

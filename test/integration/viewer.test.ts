@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderSummary } from '../../src/viewer/protocol';
 import { simAccessToken, simGet, storeHostilePatients, xssCorpus } from '../unit/viewer/fixtures/simPatients';
-import { activateExtension, closeAllEditors, executeCommand, simUrl, waitFor } from './helpers';
+import { activateExtension, closeAllEditors, executeCommand, simControl, simUrl, waitFor } from './helpers';
 
 interface OpenResult {
   panelId: string;
@@ -85,9 +85,10 @@ describe('viewer (host)', function () {
     await waitFor(() => viewerTabs().some((t) => t.label === 'C'), 10_000, 'the reused tab titled C');
   });
 
-  it('{ serverId, path } without a signed-in connection fails with a clear message', async () => {
-    await assert.rejects(open({ serverId: 'nowhere', path: '/fhir/Patient' }), /no signed-in OpenEMR connection/);
+  it('{ serverId, path } for an unknown server, or a malformed argument, fails with a clear message', async () => {
+    await assert.rejects(open({ serverId: 'nowhere', path: '/fhir/Patient' }), /nowhere/);
     await assert.rejects(open({ serverId: 'nowhere' }), /\{ title, json \} or \{ serverId, path \}/);
+    assert.equal(viewerTabs().length, 0, 'no panel opened');
   });
 
   it('"Open in editor" gives an untitled JSON document with the pretty-printed text', async () => {
@@ -132,5 +133,43 @@ describe('viewer (host)', function () {
     assert.ok((single.rendered?.rows ?? 0) > 5);
     assert.ok(!JSON.stringify(result).includes(token), 'no token in the command result');
     assert.ok(!readFileSync(__filename, 'utf8').includes(token));
+  });
+});
+
+describe('viewer (signed in to the simulator)', function () {
+  this.timeout(120_000);
+  let serverId = '';
+
+  before(async () => {
+    await activateExtension();
+    serverId = (await executeCommand<{ serverId: string }>('openemr.addServer', { name: 'Sim viewer', baseUrl: simUrl() })).serverId;
+    const client = await executeCommand<{ clientId: string }>('openemr.registerClient', { serverId, applicationType: 'private', clientName: 'viewer test' });
+    await simControl(`clients/${encodeURIComponent(client.clientId)}/enable`);
+    await executeCommand('openemr.login', { serverId, grant: 'password', userRole: 'users', username: 'admin', password: 'pass' });
+  });
+
+  after(async () => {
+    await closeAllEditors();
+    await executeCommand('openemr.logout', { serverId }).catch(() => undefined);
+  });
+
+  it('fetches GET path with the server token and opens the answer', async () => {
+    const bundle = await open({ serverId, path: '/fhir/Patient?_count=5' });
+    assert.equal(bundle.title, '/fhir/Patient?_count=5');
+    assert.equal(bundle.rendered?.resourceType, 'Bundle');
+    assert.equal(bundle.rendered?.bundleEntries, 5);
+    const list = await open({ serverId, path: '/api/patient?_limit=3' });
+    assert.equal(list.rendered?.envelopeErrors, 0);
+    assert.ok((list.rendered?.rows ?? 0) > 3);
+    assert.notEqual(list.panelId, bundle.panelId);
+  });
+
+  it('opening the same path again reuses its panel; an error answer still opens as a document', async () => {
+    const first = await open({ serverId, path: '/fhir/Patient?_count=2' });
+    const again = await open({ serverId, path: '/fhir/Patient?_count=2' });
+    assert.equal(again.panelId, first.panelId);
+    assert.equal(again.documentMessages, 2);
+    const missing = await open({ serverId, path: '/fhir/Patient/00000000-0000-0000-0000-000000000000' });
+    assert.ok(missing.rendered, 'the 404 answer is shown');
   });
 });

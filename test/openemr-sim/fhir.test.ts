@@ -1,7 +1,7 @@
 /** Facts §7: FHIR bundles, read and search, the three writable types, Provenance, bulk export. */
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from './index.js';
-import { adminToken, apis, assertionKey, ASSERTION_TYPE, body, call, confidential, FLAVORS, form, list, oauth, passwordToken, postJson, register, start, type Json } from './test-helpers.js';
+import { adminToken, apis, body, call, confidential, FLAVORS, list, passwordToken, postJson, register, start, systemToken, type Json } from './test-helpers.js';
 
 const TYPES = ['Patient', 'Encounter', 'Observation', 'AllergyIntolerance', 'Condition', 'MedicationRequest', 'Medication', 'Immunization', 'Procedure', 'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'CareTeam', 'CarePlan', 'Goal', 'Coverage', 'DocumentReference', 'DiagnosticReport', 'Provenance'];
 
@@ -110,11 +110,7 @@ for (const flavor of FLAVORS) {
 
     describe('bulk export', () => {
       it('kick-off 202 with Content-Location, 202 while in progress, then a manifest of NDJSON files', async () => {
-        sim.setGlobals({ rest_system_scopes_api: 1 });
-        const key = await assertionKey();
-        const c = await confidential(sim, 'system/Patient.read system/Group.read system/*.$export system/*.$bulkdata-status system/Group.$export', { jwks: key.jwks });
-        const aud = oauth(sim, '/token');
-        const t = await form(aud, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: await key.sign(c.client_id, aud), scope: 'system/Patient.read system/Group.read system/*.$export system/*.$bulkdata-status system/Group.$export' });
+        const t = await systemToken(sim, 'system/Patient.read system/Group.read system/*.$export system/*.$bulkdata-status system/Group.$export');
         const sys = String(body(t).access_token);
         const noPrefer = await fhir('/$export', sys);
         assert.equal(noPrefer.status, 400);

@@ -57,7 +57,7 @@ function urlHost(host: string): string {
 
 export async function startSimulator(options: SimOptions = {}): Promise<RunningSimulator> {
   const o = resolveOptions(options);
-  // RSA key generation runs on libuv's thread pool, so the patients are generated meanwhile.
+  // RSA key generation runs on libuv's thread pool; the data store is cheap to make (patients are generated on use).
   const key = SigningKey.create(savedKey(o.dataFile));
   const data = new DataStore(o.seed, o.patients);
   const state = new SimState(o, await key, data);
@@ -68,6 +68,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     server.listen(o.port, o.host, () => ok());
   });
   const port = (server.address() as AddressInfo).port;
+  state.data.fillInBackground();
   state.url = `http://${urlHost(o.host)}:${port}`;
   if (o.dataFile) {
     state.persist = saver(state, o.dataFile);
@@ -83,6 +84,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       patients: state.patientLogins.map((p) => ({ ...p })),
     },
     close: () => new Promise<void>((ok) => {
+      state.data.stopFilling();
       server.close(() => ok());
       server.closeAllConnections();
     }),

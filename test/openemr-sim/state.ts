@@ -102,7 +102,9 @@ export class SimState {
     this.globals = initialGlobals(this.options);
     this.clients.clear();
     this.tokens.clear();
+    this.data.stopFilling();
     this.data = this.freshData();
+    this.data.fillInBackground();
     this.users = userLogins(this.data);
     this.patientLogins = patientLogins(this.data);
     this.counters.tokenRequests = 0;

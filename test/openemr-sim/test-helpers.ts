@@ -135,3 +135,24 @@ export async function assertionKey(): Promise<{ jwks: { keys: JWK[] }; sign: (cl
 }
 
 export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** A backend-services (client_credentials) token; switches system scopes on first. */
+export async function systemToken(sim: RunningSimulator, scope: string, extra: Record<string, unknown> = {}): Promise<Answer> {
+  sim.setGlobals({ rest_system_scopes_api: 1 });
+  const key = await assertionKey();
+  const c = await confidential(sim, scope, { jwks: key.jwks, ...extra });
+  const aud = oauth(sim, '/token');
+  return form(aud, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: await key.sign(c.client_id, aud), scope });
+}
+
+/** Kicks off a bulk export and polls until the manifest; answers the manifest's outputs. */
+export async function exportOutputs(sim: RunningSimulator, token: string, path: string): Promise<Json[]> {
+  const kick = await call(apis(sim, `/fhir${path}`), { token, headers: { Prefer: 'respond-async' } });
+  if (kick.status !== 202) throw new Error(`export answered ${kick.status} ${kick.text}`);
+  const statusUrl = kick.headers.get('content-location') ?? '';
+  for (;;) {
+    const r = await call(statusUrl, { token });
+    if (r.status === 200) return list(body(r).output);
+    if (r.status !== 202) throw new Error(`status answered ${r.status}`);
+  }
+}

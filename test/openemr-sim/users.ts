@@ -33,7 +33,7 @@ export function userLogins(data: DataStore): UserLogin[] {
 
 /** Portal logins for the first three patients. */
 export function patientLogins(data: DataStore): PatientLogin[] {
-  return data.patients.slice(0, 3).map((p) => ({ username: `${p.fname}${p.pid}`.toLowerCase(), password: PASSWORD, email: p.email, pid: p.pid, uuid: p.uuid }));
+  return data.patientsByPid().slice(0, 3).map((p) => ({ username: `${p.fname}${p.pid}`.toLowerCase(), password: PASSWORD, email: p.email, pid: p.pid, uuid: p.uuid }));
 }
 
 function base32Decode(text: string): Buffer {

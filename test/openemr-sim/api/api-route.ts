@@ -16,6 +16,8 @@ export interface ApiRoute extends Route<ApiContext> {
   v8?: boolean;
   /** the handler checks scopes itself (operations such as $export) */
   ownScopeCheck?: boolean;
+  /** for patterns such as /fhir/:type: false answers as an unknown route, before any token check */
+  exists?: (params: Params, flavor: 7 | 8) => boolean;
 }
 
 export function apiRoute(method: string, pattern: string, resource: ApiRoute['resource'], handler: ApiRoute['handler'], extra: Partial<ApiRoute> = {}): ApiRoute {

@@ -46,8 +46,14 @@ export function sortRows<T extends Row>(rows: T[], spec: string): T[] {
   });
 }
 
+/** What listReply reads of a result: an array, or a lazy list that builds only the slice asked for. */
+export interface RowList {
+  readonly length: number;
+  slice(start?: number, end?: number): Row[];
+}
+
 /** A list answer. `rows` is the whole (already sorted) result or at least `wanted(p)` of it. */
-export function listReply(ctx: RequestContext, rows: readonly Row[], p: Paging = pagingOf(ctx.query)): Reply {
+export function listReply(ctx: RequestContext, rows: RowList, p: Paging = pagingOf(ctx.query)): Reply {
   const page = p.limit ? rows.slice(p.offset, p.offset + p.limit) : rows.slice(p.offset);
   const links: Record<string, string> = { first: link(ctx, 0, p.limit) };
   if (p.offset > 0 && p.limit) links.previous = link(ctx, Math.max(0, p.offset - p.limit), p.limit);

@@ -30,6 +30,7 @@ export async function handleApis(ctx: RequestContext, rest: string): Promise<Rep
   if (match === undefined) return state.errors.unknownRoute();
   if (match === 'wrong-method') return state.errors.unsupportedMethod();
   const { route, params } = match;
+  if (route.exists && !route.exists(params, state.flavor)) return state.errors.unknownRoute();
   // Open routes (metadata, smart-configuration, 8.x version/product) never read the caller.
   if (route.open && (kind === 'fhir' || state.flavor === 8)) return route.handler({ ...ctx, caller: ANONYMOUS }, params);
   const caller = await authenticate(ctx, kind);

@@ -1,7 +1,8 @@
 /**
- * The one data set behind the standard API, the portal and FHIR. Patients are generated up front as
- * compact rows indexed by pid and uuid; each patient's history is generated on first access. Every write
- * is appended to a journal, which persistence replays on the next start.
+ * The one data set behind the standard API, the portal and FHIR. Patients are compact rows generated from
+ * (seed, index) on first access, so starting with 100000 of them costs nothing until a search or sort
+ * needs them all; each patient's history is generated on first access too. Every write is appended to a
+ * journal, which persistence replays on the next start.
  */
 import { randomBytes } from 'node:crypto';
 import { generateChildren, generateGlobals, generatePatient, type Children, type GlobalTables } from './generate.js';
@@ -16,43 +17,114 @@ export type JournalEntry =
 /** Child ids are pid * ID_SPAN + n, so any child id or uuid names its patient. */
 const ID_SPAN = 1000;
 
+/** A list of patients that generates only the rows asked for. */
+export interface PatientList {
+  readonly length: number;
+  slice(start?: number, end?: number): PatientRecord[];
+}
+
 export class DataStore {
-  readonly patients: PatientRecord[] = [];
   readonly globals: GlobalTables;
   readonly journal: JournalEntry[] = [];
   /** Called after every write (persistence hooks in here). */
   onWrite: () => void = () => undefined;
-  private readonly pidByUuid = new Map<string, number>();
+  /** by pid - 1; holes are patients not generated yet */
+  private readonly table: Array<PatientRecord | undefined>;
+  private complete = false;
+  private filling?: NodeJS.Immediate;
   private readonly children = new Map<number, Children>();
   private readonly counters = new Map<number, number>();
   private readonly sorted = new Map<string, PatientRecord[]>();
 
-  constructor(private readonly seed: number, private readonly generatedCount: number) {
+  constructor(readonly seed: number, private readonly generatedCount: number) {
     this.globals = generateGlobals(seed);
-    for (let i = 0; i < generatedCount; i++) {
-      const p = generatePatient(seed, i);
-      p.uuid = withPid(p.uuid, p.pid);
-      this.patients.push(p);
-      this.pidByUuid.set(p.uuid, p.pid);
-    }
+    this.table = new Array<PatientRecord | undefined>(generatedCount);
+  }
+
+  get patientCount(): number {
+    return this.table.length;
   }
 
   patientByPid(pid: number): PatientRecord | undefined {
-    return Number.isInteger(pid) && pid > 0 ? this.patients[pid - 1] : undefined;
+    if (!Number.isInteger(pid) || pid < 1 || pid > this.table.length) return undefined;
+    return this.table[pid - 1] ?? this.generateAt(pid);
   }
 
+  /** Every uuid ends with its pid (see withPid), so no index is needed. */
   patientByUuid(uuid: string): PatientRecord | undefined {
-    const pid = this.pidByUuid.get(uuid);
-    return pid === undefined ? undefined : this.patients[pid - 1];
+    const p = this.patientByPid(pidOfUuid(uuid));
+    return p?.uuid === uuid ? p : undefined;
+  }
+
+  /** Patients in pid order, generated one by one as the caller goes: loops that stop early stay cheap. */
+  *eachPatient(): Generator<PatientRecord> {
+    for (let pid = 1; pid <= this.table.length; pid++) {
+      const p = this.patientByPid(pid);
+      if (p) yield p;
+    }
+  }
+
+  /** Every patient in pid order (generates the missing ones once). */
+  allPatients(): PatientRecord[] {
+    if (!this.complete) {
+      for (let pid = 1; pid <= this.table.length; pid++) this.patientByPid(pid);
+      this.complete = true;
+    }
+    return this.table as PatientRecord[];
+  }
+
+  /**
+   * Generates the missing patients in slices between requests, so that the first search or sort after
+   * start does not pay for all of them. Slices are small to keep concurrent answers fast.
+   */
+  fillInBackground(slice = 500): void {
+    let next = 1;
+    const step = () => {
+      if (this.complete) return; // allPatients() finished the job
+      const end = Math.min(next + slice - 1, this.table.length);
+      for (; next <= end; next++) this.patientByPid(next);
+      if (next > this.table.length) {
+        this.complete = true;
+        this.filling = undefined;
+      } else {
+        this.filling = setImmediate(step).unref();
+      }
+    };
+    if (!this.complete) this.filling = setImmediate(step).unref();
+  }
+
+  stopFilling(): void {
+    if (this.filling) clearImmediate(this.filling);
+    this.filling = undefined;
+  }
+
+  /** Patients in pid order as a list whose slices generate only their own rows (unsorted paging). */
+  patientsByPid(): PatientList {
+    return {
+      length: this.table.length,
+      slice: (start = 0, end = this.table.length) => {
+        const out: PatientRecord[] = [];
+        for (let pid = start + 1; pid <= Math.min(end, this.table.length); pid++) out.push(this.patientByPid(pid) as PatientRecord);
+        return out;
+      },
+    };
+  }
+
+  private generateAt(pid: number): PatientRecord | undefined {
+    if (pid > this.generatedCount) return undefined;
+    const p = generatePatient(this.seed, pid - 1);
+    p.uuid = withPid(p.uuid, pid);
+    this.table[pid - 1] = p;
+    return p;
   }
 
   /** Patients ordered by an OpenEMR `_sort` spec ("lname,-fname"); results are cached until a write. */
   sortedPatients(spec: string): PatientRecord[] {
-    if (!spec) return this.patients;
+    if (!spec) return this.allPatients();
     const cached = this.sorted.get(spec);
     if (cached) return cached;
     const keys = spec.split(',').filter(Boolean).map((k) => (k.startsWith('-') ? { field: k.slice(1), dir: -1 } : { field: k, dir: 1 }));
-    const list = [...this.patients].sort((a, b) => {
+    const list = [...this.allPatients()].sort((a, b) => {
       for (const { field, dir } of keys) {
         const x = a[field] ?? '';
         const y = b[field] ?? '';
@@ -74,6 +146,7 @@ export class DataStore {
       if (pid <= this.generatedCount) {
         kids = generateChildren(this.seed, patient, this.globals, nextId);
         for (const kind of CHILD_KINDS) for (const row of kids[kind]) row.uuid = withPid(row.uuid, pid);
+        for (const appt of kids.appointment) appt.pc_uuid = appt.uuid;
       } else {
         kids = Object.fromEntries(CHILD_KINDS.map((k) => [k, []])) as unknown as Children;
       }
@@ -91,7 +164,7 @@ export class DataStore {
   /** Rows of one kind across patients in pid order, generated lazily; stops once `want` rows are found. */
   allChildren(kind: ChildKind, want = Infinity, filter: (row: ChildRow) => boolean = () => true): ChildRow[] {
     const out: ChildRow[] = [];
-    for (const p of this.patients) {
+    for (const p of this.eachPatient()) {
       for (const row of this.childrenOf(p.pid)[kind]) {
         if (filter(row)) out.push(row);
         if (out.length >= want) return out;
@@ -106,7 +179,7 @@ export class DataStore {
   }
 
   newPatientIdentity(): { pid: number; uuid: string } {
-    const pid = this.patients.length + 1;
+    const pid = this.table.length + 1;
     return { pid, uuid: withPid(randomUuid(), pid) };
   }
 
@@ -130,8 +203,7 @@ export class DataStore {
   apply(entry: JournalEntry, record = true): void {
     if (entry.t === 'patient') {
       const { row } = entry;
-      this.patients[row.pid - 1] = row;
-      this.pidByUuid.set(row.uuid, row.pid);
+      this.table[row.pid - 1] = row;
       this.sorted.clear();
     } else if (entry.t === 'child') {
       upsert(this.childrenOf(entry.row.pid)[entry.kind], entry.row);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Rng } from '../data/prng.js';
 import { reply, type Reply } from '../reply.js';
 import type { SimState } from '../state.js';
-import { FHIR_TYPES } from './registry.js';
+import { FHIR_TYPES, servedTypes } from './registry.js';
 
 export type ExportLevel = 'system' | 'patient' | 'group';
 
@@ -38,15 +38,19 @@ export function outcome(status: number, code: string, diagnostics: string): Repl
 /** The one group the simulator has: every patient. */
 export function allPatientsGroup(state: SimState): Group {
   const id = new Rng(state.options.seed, 'group').uuid();
-  return { resourceType: 'Group', id, type: 'person', actual: true, name: 'All patients', quantity: state.data.patients.length };
+  return { resourceType: 'Group', id, type: 'person', actual: true, name: 'All patients', quantity: state.data.patientCount };
 }
 
-const PATIENT_TYPES = Object.keys(FHIR_TYPES).filter((t) => FHIR_TYPES[t].forPatient);
-const SHARED_TYPES = Object.keys(FHIR_TYPES).filter((t) => FHIR_TYPES[t].shared);
+/** Patient-compartment types first, then the shared ones: what a system-level export offers. */
+function exportableTypes(state: SimState, level: ExportLevel): string[] {
+  const types = servedTypes(state.flavor);
+  const patientTypes = types.filter((t) => FHIR_TYPES[t].forPatient);
+  return level === 'system' ? [...patientTypes, ...types.filter((t) => FHIR_TYPES[t].shared)] : patientTypes;
+}
 
 export function kickOff(state: SimState, site: string, level: ExportLevel, requestUrl: string, query: URLSearchParams, prefer: string | undefined): Reply {
   if (!/respond-async/i.test(prefer ?? '')) return outcome(400, 'processing', 'Prefer: respond-async header is required for $export');
-  const offered = level === 'system' ? [...PATIENT_TYPES, ...SHARED_TYPES] : PATIENT_TYPES;
+  const offered = exportableTypes(state, level);
   const asked = (query.get('_type') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = asked.find((t) => !offered.includes(t));
   if (unknown) return outcome(400, 'not-supported', `Resource type ${unknown} is not supported for export`);
@@ -54,7 +58,7 @@ export function kickOff(state: SimState, site: string, level: ExportLevel, reque
   const base = state.fhirBase(site);
   const files: ExportFile[] = types.map((type) => {
     const t = FHIR_TYPES[type];
-    const resources: FhirResource[] = t.shared ? t.shared(state.data) : state.data.patients.flatMap((p) => t.forPatient?.(state.data, p, base) ?? []);
+    const resources: FhirResource[] = t.shared ? t.shared(state.data) : state.data.allPatients().flatMap((p) => t.forPatient?.(state.data, p, base) ?? []);
     return { id: randomUUID(), type, count: resources.length, ndjson: resources.map((r) => JSON.stringify(r)).join('\n') + (resources.length ? '\n' : '') };
   });
   const job: ExportJob = { id: randomUUID(), request: requestUrl, transactionTime: new Date().toISOString(), files, polled: false };

@@ -1,9 +1,18 @@
 /** GET /fhir/metadata: a CapabilityStatement naming the served types and the SMART endpoints. */
 import type { CapabilityStatement } from 'fhir/r4';
 import type { SimState } from '../state.js';
-import { FHIR_TYPES } from './registry.js';
+import { FHIR_TYPES, servedTypes } from './registry.js';
 
 const WRITABLE = ['Patient', 'Practitioner', 'Organization'];
+
+type SearchParam = { name: string; type: 'token' | 'string' | 'date' | 'reference' };
+
+function searchParams(type: string): SearchParam[] {
+  const id: SearchParam = { name: '_id', type: 'token' };
+  if (type === 'Patient') return [id, { name: 'name', type: 'string' }, { name: 'birthdate', type: 'date' }, { name: 'gender', type: 'token' }];
+  if (type === 'Provenance' || FHIR_TYPES[type]?.forPatient) return [id, { name: 'patient', type: 'reference' }];
+  return [id, { name: 'name', type: 'string' }];
+}
 
 export function capabilityStatement(state: SimState, site: string): CapabilityStatement {
   const oauth = state.oauthBase(site);
@@ -26,10 +35,10 @@ export function capabilityStatement(state: SimState, site: string): CapabilitySt
           ],
         }],
       },
-      resource: [...Object.keys(FHIR_TYPES), 'Provenance'].map((type) => ({
+      resource: [...servedTypes(state.flavor), 'Provenance', 'OperationDefinition'].map((type) => ({
         type,
         interaction: [{ code: 'read' as const }, { code: 'search-type' as const }, ...(WRITABLE.includes(type) ? [{ code: 'create' as const }, { code: 'update' as const }] : [])],
-        searchParam: [{ name: '_id', type: 'token' as const }, ...(type === 'Patient' ? [{ name: 'name', type: 'string' as const }, { name: 'birthdate', type: 'date' as const }, { name: 'gender', type: 'token' as const }] : [{ name: 'patient', type: 'reference' as const }])],
+        searchParam: searchParams(type),
       })),
       operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }],
     }],

@@ -1,13 +1,10 @@
 /** Builds FHIR R4 resources on demand from the simulator's rows: patient-compartment resources. */
-import type { AllergyIntolerance, CarePlan, CareTeam, Condition, Coverage, DiagnosticReport, DocumentReference, Encounter, Goal, Immunization, MedicationRequest, Observation, Patient, Procedure, Reference } from 'fhir/r4';
+import type { AllergyIntolerance, CarePlan, CareTeam, Condition, Coverage, DiagnosticReport, DocumentReference, Encounter, Goal, Immunization, MedicationRequest, Observation, Patient, Procedure } from 'fhir/r4';
 import { num, str, type ChildRow, type PatientRecord, type Row } from '../data/records.js';
 import type { DataStore } from '../data/store.js';
+import { fhirDate, fhirDateTime, meta, patientRef } from './common.js';
 
 const OBS_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
-const fhirDate = (d: string) => d.slice(0, 10);
-const fhirDateTime = (d: string) => (d.length > 10 ? `${d.slice(0, 10)}T${d.slice(11, 19)}Z` : d);
-const patientRef = (p: PatientRecord): Reference => ({ reference: `Patient/${p.uuid}`, type: 'Patient' });
-const meta = { versionId: '1', lastUpdated: '2025-12-31T00:00:00Z' };
 
 export function patientResource(p: PatientRecord): Patient {
   const telecom = [

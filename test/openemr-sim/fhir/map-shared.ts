@@ -1,8 +1,7 @@
 /** FHIR resources for the shared tables: practitioners, facilities, insurers, drugs. */
 import type { Location, Medication, Organization, Practitioner, PractitionerRole } from 'fhir/r4';
 import { str, type Row } from '../data/records.js';
-
-const meta = { versionId: '1', lastUpdated: '2025-12-31T00:00:00Z' };
+import { meta } from './common.js';
 
 export function practitionerResource(r: Row): Practitioner {
   return {

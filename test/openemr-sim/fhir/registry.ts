@@ -3,6 +3,9 @@ import type { FhirResource, Provenance } from 'fhir/r4';
 import type { PatientRecord } from '../data/records.js';
 import { pidOfUuid, type DataStore } from '../data/store.js';
 import * as C from './map-clinical.js';
+import * as F from './map-forms.js';
+import * as O from './map-orders.js';
+import * as P from './map-people.js';
 import * as S from './map-shared.js';
 
 export interface FhirType {
@@ -10,6 +13,8 @@ export interface FhirType {
   forPatient?: (data: DataStore, p: PatientRecord, fhirBase: string) => FhirResource[];
   /** every resource of this type (shared types) */
   shared?: (data: DataStore) => FhirResource[];
+  /** served by 8.x only */
+  since8?: true;
 }
 
 const kids = (data: DataStore, p: PatientRecord) => data.childrenOf(p.pid);
@@ -40,7 +45,23 @@ export const FHIR_TYPES: Record<string, FhirType> = {
   PractitionerRole: { shared: (d) => d.globals.practitioner.map((r) => S.practitionerRoleResource(r, d.globals.facility)) },
   Organization: { shared: (d) => [...d.globals.facility.map(S.facilityOrganization), ...d.globals.insurance_company.map(S.insurerOrganization)] },
   Location: { shared: (d) => d.globals.facility.map(S.locationResource) },
+  Appointment: { forPatient: (d, p) => kids(d, p).appointment.map((a) => P.appointmentResource(a, p, d.globals)) },
+  Device: { forPatient: (_d, p) => O.deviceResources(p) },
+  MedicationDispense: { forPatient: (d, p) => kids(d, p).prescription.map((rx) => O.medicationDispenseResource(rx, p)) },
+  QuestionnaireResponse: { forPatient: (d, p) => F.questionnaireResponses(p, kids(d, p).encounter) },
+  RelatedPerson: { forPatient: (_d, p) => [P.relatedPersonResource(p)] },
+  ServiceRequest: { forPatient: (d, p) => kids(d, p).procedure.map((x) => O.serviceRequestResource(x, p, kids(d, p), d)) },
+  Specimen: { forPatient: (d, p) => kids(d, p).lab_result.map((l) => O.specimenResource(l, p, kids(d, p))) },
+  Media: { forPatient: (d, p, base) => kids(d, p).document.map((x) => O.mediaResource(x, p, `${base}/Binary/${x.uuid}`)), since8: true },
+  Person: { shared: (d) => d.globals.user.map((u) => P.personResource(u, d.globals.practitioner)) },
+  ValueSet: { shared: () => F.listValueSets() },
+  Questionnaire: { shared: (d) => [F.phq2Questionnaire(d.seed)], since8: true },
 };
+
+/** The FHIR types a flavor serves through read and search (Provenance is built from their targets). */
+export function servedTypes(flavor: 7 | 8): string[] {
+  return Object.keys(FHIR_TYPES).filter((t) => flavor === 8 || !FHIR_TYPES[t].since8);
+}
 
 /** The patient whose compartment holds a resource id (ids embed the pid, see DataStore). */
 export function patientOfId(data: DataStore, type: string, id: string): PatientRecord | undefined {
@@ -49,7 +70,7 @@ export function patientOfId(data: DataStore, type: string, id: string): PatientR
 }
 
 export function readResource(data: DataStore, type: string, id: string, fhirBase: string): FhirResource | undefined {
-  const t = FHIR_TYPES[type];
+  const t = Object.hasOwn(FHIR_TYPES, type) ? FHIR_TYPES[type] : undefined;
   if (!t) return undefined;
   if (t.shared) return t.shared(data).find((r) => r.id === id);
   const p = patientOfId(data, type, id);

@@ -1,19 +1,21 @@
 /** FHIR R4 routes under /apis/{site}/fhir: read, search, the three writable types, bulk export, Binary. */
-import type { Bundle, FhirResource } from 'fhir/r4';
+import type { Bundle, FhirResource, OperationDefinition } from 'fhir/r4';
 import { randomUUID } from 'node:crypto';
 import { apiRoute, type ApiContext, type ApiRoute } from '../api/api-route.js';
+import type { Params } from '../router.js';
 import { jsonBody } from '../api/envelope.js';
 import { smartConfiguration } from '../oauth/discovery.js';
-import { fail, reply, type Reply } from '../reply.js';
+import { reply, type Reply } from '../reply.js';
 import { hasOperation } from '../scopes.js';
 import { allPatientsGroup, exportFile, kickOff, outcome, status, type ExportLevel } from './bulk.js';
 import { capabilityStatement } from './capability.js';
-import { FHIR_TYPES, patientOfId, readProvenance, readResource } from './registry.js';
+import { FHIR_TYPES, patientOfId, readProvenance, readResource, servedTypes } from './registry.js';
 import { search } from './search.js';
 import { writeOrganization, writePatient, writePractitioner } from './write.js';
 
 const WRITERS: Record<string, typeof writePatient> = { Patient: writePatient, Practitioner: writePractitioner, Organization: writeOrganization };
-const KNOWN = new Set([...Object.keys(FHIR_TYPES), 'Provenance']);
+const KNOWN = { 7: new Set([...servedTypes(7), 'Provenance']), 8: new Set([...servedTypes(8), 'Provenance']) };
+const served = (p: Params, flavor: 7 | 8) => KNOWN[flavor].has(p.type);
 
 function fullUrl(ctx: ApiContext): string {
   return `${ctx.state.url}${ctx.url.pathname}${ctx.url.search}`;
@@ -33,24 +35,19 @@ function ownPatient(ctx: ApiContext) {
   return ctx.caller.role === 'patient' ? ctx.state.data.patientByUuid(ctx.caller.sub) : undefined;
 }
 
-function knownType(ctx: ApiContext, type: string): void {
-  if (!KNOWN.has(type)) fail(ctx.state.errors.unknownRoute());
-}
-
 function searchType(ctx: ApiContext, type: string): Reply {
-  knownType(ctx, type);
   const own = ownPatient(ctx);
   const result = search(ctx.state.data, { type, query: ctx.query, fhirBase: ctx.state.fhirBase(ctx.site), onlyPatient: own });
   return reply.fhir(200, bundle(ctx, result.matches, result.included));
 }
 
 function readType(ctx: ApiContext, type: string, id: string): Reply {
-  knownType(ctx, type);
   const { data } = ctx.state;
   const found = type === 'Provenance' ? readProvenance(data, id, ctx.state.fhirBase(ctx.site)) : readResource(data, type, id, ctx.state.fhirBase(ctx.site));
   const own = ownPatient(ctx);
   const targetType = type === 'Provenance' ? id.split(':')[0] : type;
   const targetId = type === 'Provenance' ? id.split(':')[1] ?? '' : id;
+  if (!KNOWN[ctx.state.flavor].has(targetType)) return outcome(404, 'not-found', `Resource ${type}/${id} not found`);
   const outside = own && FHIR_TYPES[targetType]?.forPatient && patientOfId(data, targetType, targetId)?.uuid !== own.uuid;
   if (!found || outside) return outcome(404, 'not-found', `Resource ${type}/${id} not found`);
   return reply.fhir(200, found);
@@ -79,12 +76,26 @@ function bulkStatus(ctx: ApiContext): Reply {
   return status(ctx.state, ctx.site, ctx.method, ctx.query.get('job'));
 }
 
-const OPERATION_DEFINITIONS = ['$export', '$bulkdata-status', '$docref'];
+/** The operations OpenEMR describes at /fhir/OperationDefinition (no token needed), by id. */
+const OPERATION_DEFINITIONS: OperationDefinition[] = [
+  operationDefinition('$export', 'Bulk data export of all patients, a group or the whole system', { system: true, type: true, instance: true }),
+  operationDefinition('$bulkdata-status', 'Status, manifest and cancellation of a bulk export job', { system: true, type: false, instance: false }),
+  operationDefinition('$docref', 'Generates a CCD DocumentReference for a patient', { system: false, type: true, instance: false }),
+];
+
+function operationDefinition(name: string, description: string, level: Pick<OperationDefinition, 'system' | 'type' | 'instance'>): OperationDefinition {
+  const code = name.slice(1);
+  return { resourceType: 'OperationDefinition', id: code, url: `http://open-emr.org/fhir/OperationDefinition/${code}`, name, description, status: 'active', kind: 'operation', code, ...level, affectsState: false };
+}
 
 export const FHIR_ROUTES: ApiRoute[] = [
   apiRoute('GET', '/fhir/metadata', 'CapabilityStatement', (ctx) => reply.fhir(200, capabilityStatement(ctx.state, ctx.site)), { open: true }),
   apiRoute('GET', '/fhir/.well-known/smart-configuration', 'smart', (ctx) => smartConfiguration(ctx), { open: true }),
-  apiRoute('GET', '/fhir/OperationDefinition', 'OperationDefinition', (ctx) => reply.fhir(200, bundle(ctx, OPERATION_DEFINITIONS.map((name) => ({ resourceType: 'OperationDefinition', id: name.slice(1), name, status: 'active', kind: 'operation', code: name.slice(1), system: true, type: false, instance: false })), [])), { open: true }),
+  apiRoute('GET', '/fhir/OperationDefinition', 'OperationDefinition', (ctx) => reply.fhir(200, bundle(ctx, OPERATION_DEFINITIONS, [])), { open: true }),
+  apiRoute('GET', '/fhir/OperationDefinition/:id', 'OperationDefinition', (_ctx, p) => {
+    const found = OPERATION_DEFINITIONS.find((d) => d.id === p.id || d.name === p.id);
+    return found ? reply.fhir(200, found) : outcome(404, 'not-found', `Resource OperationDefinition/${p.id} not found`);
+  }, { open: true }),
   exportRoute('/fhir/$export', 'system', 'system/*.$export'),
   exportRoute('/fhir/Patient/$export', 'patient', 'system/Patient.$export'),
   exportRoute('/fhir/Group/:id/$export', 'group', 'system/Group.$export'),
@@ -106,8 +117,9 @@ export const FHIR_ROUTES: ApiRoute[] = [
     const g = allPatientsGroup(ctx.state);
     return g.id === params.id ? reply.fhir(200, g) : outcome(404, 'not-found', 'Group not found');
   }),
-  apiRoute('GET', '/fhir/:type', (p) => p.type, (ctx, p) => searchType(ctx, p.type)),
-  apiRoute('GET', '/fhir/:type/:id', (p) => p.type, (ctx, p) => readType(ctx, p.type, p.id)),
-  apiRoute('POST', '/fhir/:type', (p) => p.type, (ctx, p) => write(ctx, p.type)),
-  apiRoute('PUT', '/fhir/:type/:id', (p) => p.type, (ctx, p) => write(ctx, p.type, p.id)),
+  // a search needs the `s` letter although the pattern ends in a parameter
+  apiRoute('GET', '/fhir/:type', (p) => p.type, (ctx, p) => searchType(ctx, p.type), { instance: false, exists: served }),
+  apiRoute('GET', '/fhir/:type/:id', (p) => p.type, (ctx, p) => readType(ctx, p.type, p.id), { exists: served }),
+  apiRoute('POST', '/fhir/:type', (p) => p.type, (ctx, p) => write(ctx, p.type), { exists: served }),
+  apiRoute('PUT', '/fhir/:type/:id', (p) => p.type, (ctx, p) => write(ctx, p.type, p.id), { exists: served }),
 ];

@@ -74,7 +74,7 @@ function collect(data: DataStore, req: SearchRequest, want: number): FhirResourc
   }
   if (t.shared) return t.shared(data).filter((r) => matchesFilters(r, req.query));
   const patients = patientsOf(data, req);
-  const list = patients === 'all' ? data.patients : patients;
+  const list = patients === 'all' ? data.eachPatient() : patients;
   for (const p of list) {
     for (const r of t.forPatient?.(data, p, req.fhirBase) ?? []) {
       if (matchesFilters(r, req.query)) out.push(r);

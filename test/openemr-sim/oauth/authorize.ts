@@ -113,7 +113,7 @@ export function login(ctx: RequestContext): Reply {
     pending.login = { role: 'users', sub: u.uuid, username: u.username, sessionId: state.tokens.newSession() };
     who = `${u.username} (user)`;
   }
-  const first = state.data.patients[0];
+  const first = state.data.patientByPid(1);
   const patientChoice = pending.login.role === 'users' && pending.scopes.includes('launch/patient') && !pending.launchPatient && first
     ? { uuid: first.uuid, label: `Default: ${first.fname} ${first.lname} (pid ${first.pid})` }
     : undefined;
@@ -141,6 +141,6 @@ export function confirm(ctx: RequestContext): Reply {
 }
 
 function validPatient(state: SimState, uuid: string | undefined): string | undefined {
-  return (uuid && state.data.patientByUuid(uuid)?.uuid) || state.data.patients[0]?.uuid;
+  return (uuid && state.data.patientByUuid(uuid)?.uuid) || state.data.patientByPid(1)?.uuid;
 }
 

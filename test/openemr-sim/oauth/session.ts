@@ -49,8 +49,9 @@ export async function introspect(ctx: RequestContext): Promise<Reply> {
   const client = creds.clientId ? state.clients.get(creds.clientId) : undefined;
   if (!client) return leagueError(401, 'invalid_request', 'Not a registered client');
   if (!client.isPublic) {
+    // 7.0.3 authenticates introspection by secret only; 8.x also takes a client assertion.
     const proven = creds.assertion !== undefined
-      ? await verifyAssertion(state, client, creds.assertion, [`${state.oauthBase(site)}/introspect`, `${state.oauthBase(site)}/token`])
+      ? state.flavor === 8 && await verifyAssertion(state, client, creds.assertion, [`${state.oauthBase(site)}/introspect`, `${state.oauthBase(site)}/token`])
       : creds.secret === client.client_secret;
     if (!proven) return leagueError(401, 'invalid_request', 'Client failed security');
   } else if (creds.secret) {
