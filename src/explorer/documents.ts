@@ -13,12 +13,10 @@ export async function saveDocument(leaf: LeafNode, storage: vscode.Uri): Promise
   const client = leaf.scope.client;
   const res = await client.request('GET', leaf.path!);
   if (res.error) throw res.error;
-  // The core hands bodies over as text: text documents arrive intact; binary files would need the raw bytes.
-  const content = typeof res.body === 'string' ? res.body : JSON.stringify(res.body, null, 2);
   const folder = vscode.Uri.joinPath(storage, 'documents', safeFileName(leaf.scope.server.id, 'server'));
   await vscode.workspace.fs.createDirectory(folder);
   const name = safeFileName(String(leaf.row.filename ?? ''), `document-${leaf.recordId}`);
   const uri = vscode.Uri.joinPath(folder, `${safeFileName(leaf.recordId, 'doc')}-${name}`);
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+  await vscode.workspace.fs.writeFile(uri, res.bytes);
   return uri;
 }

@@ -35,6 +35,8 @@ export interface ApiResponse<T = unknown> {
   ms: number;
   size: number;
   isJson: boolean;
+  /** The body exactly as received, for downloads (documents can be binary). */
+  bytes: Buffer;
   /** Parsed JSON, or the text when the body is not JSON. */
   body: unknown;
   /** The standard envelope, when the body has that shape. */
@@ -164,6 +166,7 @@ export class OpenEmrClient {
       ms: res.ms,
       size: res.size,
       isJson: res.isJson,
+      bytes: res.bytes,
       body: res.isJson ? res.json : res.text,
       envelope,
       data: envelope ? envelope.data : res.isJson ? (res.json as T) : undefined,

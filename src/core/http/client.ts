@@ -42,6 +42,8 @@ export interface HttpResponse {
   ms: number;
   /** Body size in bytes. */
   size: number;
+  /** The body exactly as received (documents can be binary). */
+  bytes: Buffer;
   text: string;
   /** The parsed body when it is JSON, otherwise undefined. */
   json: unknown;
@@ -127,7 +129,7 @@ export class HttpClient {
       const contentType = responseHeaders['content-type'] ?? '';
       const { isJson, json } = parseJsonBody(text, contentType);
       this.logger.info(`${req.method} ${where} -> ${res.status} ${ms}ms ${buffer.length}B`);
-      return { status: res.status, statusText: res.statusText, url: where, method: req.method, headers: responseHeaders, contentType, ms, size: buffer.length, text, json, isJson };
+      return { status: res.status, statusText: res.statusText, url: where, method: req.method, headers: responseHeaders, contentType, ms, size: buffer.length, bytes: buffer, text, json, isJson };
     } catch (err) {
       const why = req.signal?.aborted ? 'cancelled' : timeout.signal.aborted ? 'timeout' : undefined;
       const error = transportError(err, req.url, why, timeoutMs, maxBytes);

@@ -5,7 +5,7 @@ import { classifyResponse, ERROR_GUIDE, mayRetryAfter401, OpenEmrError, parseJso
 export function fakeResponse(status: number, body: string | object | null | undefined, method: HttpResponse['method'] = 'GET'): HttpResponse {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   const { isJson, json } = parseJsonBody(text, typeof body === 'object' ? 'application/json' : '');
-  return { status, statusText: '', url: 'https://emr.test/apis/default/api/patient', method, headers: {}, contentType: '', ms: 1, size: text.length, text, json, isJson };
+  return { status, statusText: '', url: 'https://emr.test/apis/default/api/patient', method, headers: {}, contentType: '', ms: 1, size: text.length, bytes: Buffer.from(text), text, json, isJson };
 }
 
 const kernel = (message: string) => ({ error: 'An error occurred', message, code: 0 });
