@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import fetch, { type RequestInit } from 'node-fetch';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type ServerConfig } from '../config';
 import { ensureRedacting, redactUrl, type Logger, type RedactingLogger } from '../log';
@@ -20,8 +21,8 @@ export interface HttpRequest {
   /** Raw body (a caller-built multipart body, for example); set Content-Type in headers. */
   body?: string | Buffer;
   /**
-   * The request carries a password, secret or token besides an Authorization header (which is detected).
-   * The plain-http policy then applies.
+   * The request carries a password, secret or token besides an Authorization header (which is detected),
+   * or its answer does (a registration returns the client secret). The plain-http policy then applies.
    */
   carriesSecret?: boolean;
   signal?: AbortSignal;
@@ -79,7 +80,8 @@ export class HttpClient {
       http: new http.Agent({ keepAlive: true }),
       https: new https.Agent({
         keepAlive: true,
-        ca: server.tls?.ca || undefined,
+        // A profile's CA is trusted in addition to Node's built-in roots, not instead of them.
+        ca: server.tls?.ca ? [...tls.rootCertificates, server.tls.ca] : undefined,
         rejectUnauthorized: !server.tls?.allowSelfSigned,
       }),
     };

@@ -111,7 +111,8 @@ async function expectJson(res: HttpResponse, endpoint: EndpointKind): Promise<un
 export async function registerClient(http: HttpClient, req: RegistrationRequest, signal?: AbortSignal): Promise<RegisteredClient> {
   const problems = validateRegistration(req);
   if (problems.length) throw new OpenEmrError('registration-rejected', `Registration not sent: ${problems.join('; ')}`);
-  const res = await http.send({ method: 'POST', url: serverUrls(http.server).registration, json: registrationBody(req), signal });
+  // The answer holds the client secret and the registration access token: plain http only to loopback.
+  const res = await http.send({ method: 'POST', url: serverUrls(http.server).registration, json: registrationBody(req), carriesSecret: true, signal });
   const client = parseRegistration(await expectJson(res, 'registration'), { applicationType: req.applicationType, scopes: req.scopes, redirectUris: req.redirectUris });
   http.logger.addSecret(client.clientSecret);
   http.logger.addSecret(client.registrationAccessToken);

@@ -6,7 +6,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertSecretTransportAllowed, HttpClient, isLoopbackHost, OpenEmrError, serverUrls, type ServerConfig } from '../../../src/core';
+import { assertSecretTransportAllowed, HttpClient, isLoopbackHost, OpenEmrError, registerClient, serverUrls, type ServerConfig } from '../../../src/core';
 import { captureLogger } from './log-capture';
 
 /** A tiny real server for transport behaviour (slow, big, HTML, TLS); OpenEMR behaviour is tested against the simulator. */
@@ -109,6 +109,11 @@ describe('core/http seam', () => {
     const remote = new HttpClient({ baseUrl: 'http://emr.invalid' });
     await assert.rejects(remote.send({ method: 'GET', url: 'http://emr.invalid/apis/default/api/patient', headers: { Authorization: 'Bearer t' } }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport');
     await assert.rejects(remote.send({ method: 'POST', url: 'http://emr.invalid/oauth2/default/token', form: { password: 'x' }, carriesSecret: true }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport');
+    // A registration sends no credential, but its answer is one (the client secret).
+    await assert.rejects(
+      registerClient(remote, { clientName: 'plain http', applicationType: 'private', redirectUris: ['http://127.0.0.1:8765/callback'], scopes: ['openid', 'api:oemr', 'user/patient.read'] }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport',
+    );
     // Without a secret the request goes out (and fails on DNS, which is a network error, not a policy error).
     await assert.rejects(remote.send({ method: 'GET', url: 'http://emr.invalid/apis/default/fhir/metadata', timeoutMs: 3000 }), (e: unknown) => e instanceof OpenEmrError && e.kind !== 'insecure-transport');
     const res = await client().send({ method: 'GET', url: `${base}/echo`, headers: { Authorization: 'Bearer t' } });
