@@ -15,7 +15,7 @@ export interface AuthServices extends Services {
 }
 
 /** `context.secrets` with Promise results, as the core's SecretStore expects (VS Code returns Thenables). */
-function secretStoreOf(secrets: vscode.SecretStorage) {
+export function secretStoreOf(secrets: vscode.SecretStorage) {
   return {
     get: async (key: string) => secrets.get(key),
     store: async (key: string, value: string) => secrets.store(key, value),

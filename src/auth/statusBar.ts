@@ -45,6 +45,11 @@ export class SignInStatusBar implements vscode.Disposable {
     }
   }
 
+  /** The texts shown now, one per signed-in server (for the integration tests; no secret). */
+  texts(): string[] {
+    return [...this.items.values()].map((item) => item.text);
+  }
+
   dispose(): void {
     clearInterval(this.timer);
     for (const s of this.subscriptions) s.dispose();

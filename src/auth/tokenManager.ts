@@ -49,6 +49,11 @@ interface ServerEntry {
   subscriptions: vscode.Disposable[];
 }
 
+/** Whether the stored client secrets are the ones an OAuth client was built with. */
+function sameClientSecrets(loaded: Pick<ClientSecrets, 'clientSecret' | 'privateJwk'>, stored: ClientSecrets | undefined): boolean {
+  return loaded.clientSecret === stored?.clientSecret && JSON.stringify(loaded.privateJwk) === JSON.stringify(stored?.privateJwk);
+}
+
 function notSignedIn(profile: ServerProfile): OpenEmrError {
   return new OpenEmrError('not-signed-in', `Not signed in to ${profile.name}`, {
     fix: profile.clientId ? 'Run "OpenEMR: Sign In".' : 'Run "OpenEMR: Register Client", then "OpenEMR: Sign In".',
@@ -103,7 +108,8 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
 
   /** The OAuth client of a server's registered client, for the grants; throws when no client is set. */
   async oauth(serverId: string): Promise<OAuthClient> {
-    const client = await this.entry(serverId).session;
+    // Through clientSession(): a server whose tokens were never loaded has no session opened yet.
+    const client = await this.clientSession(serverId);
     if (client) return client.oauth;
     throw new OpenEmrError('client-unknown', `No OAuth client is registered for ${this.servers.require(serverId).name}`, {
       fix: 'Run "OpenEMR: Register Client" (or "OpenEMR: Use Existing Client" with a client id from Administration > System > API Clients).',
@@ -189,10 +195,14 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
     return entry;
   }
 
-  private async session(serverId: string): Promise<TokenSession | undefined> {
+  private clientSession(serverId: string): Promise<ClientSession | undefined> {
     const entry = this.entry(serverId);
     entry.session ??= this.openSession(entry);
-    return (await entry.session)?.session;
+    return entry.session;
+  }
+
+  private async session(serverId: string): Promise<TokenSession | undefined> {
+    return (await this.clientSession(serverId))?.session;
   }
 
   private async openSession(entry: ServerEntry): Promise<ClientSession | undefined> {
@@ -243,16 +253,23 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
     }, Math.min(delay, 2 ** 31 - 1));
   }
 
+  /**
+   * Another window (or this one) changed a secret. VS Code reports this window's own writes too, so a client
+   * entry that still matches the loaded client is left alone: rebuilding would close the HTTP client that a
+   * running command is using. A snapshot is iterated because rebuilding adds entries to the map.
+   */
   private async onSecretChanged(key: string): Promise<void> {
-    for (const entry of this.entries.values()) {
+    for (const entry of [...this.entries.values()]) {
       if (!entry.key || (key !== tokensKey(entry.key) && key !== clientSecretsKey(entry.key))) continue;
+      const client = await entry.session;
+      if (this.entries.get(entry.profile.id) !== entry) continue;
       if (key === clientSecretsKey(entry.key)) {
-        this.rebuild(entry.profile.id);
-        return;
+        if (!client || !sameClientSecrets(client.oauth.client, await loadClientSecrets(this.secrets, entry.key))) this.rebuild(entry.profile.id);
+        continue;
       }
-      const session = (await entry.session)?.session;
-      await session?.load(true);
-      if (session && !session.current && entry.state.signedIn) this.onSessionChanged(entry, { reason: 'signed-out' }, session);
+      await client?.session.load(true);
+      // load() announces tokens it found; a deleted entry has to be announced here.
+      if (client && !client.session.current && entry.state.signedIn) this.onSessionChanged(entry, { reason: 'signed-out' }, client.session);
     }
   }
 

@@ -2,34 +2,15 @@
 // form, the disabled-client path, the browser flow, the password-grant-off and API-off paths, logout, and
 // no secret in settings or the log afterwards.
 import * as assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import type { SignInApi } from '../../src/auth/register';
 import { driveBrowser } from '../unit/core/sim-helpers';
 import { activateExtension, executeCommand, simControl, simUrl, waitFor } from './helpers';
+import { currentToken, freePort, logText, rejectsWith, secretsSeen, serversSetting } from './signin-support';
 
 interface CheckResult { clientId: string; enabled: boolean | 'unknown' }
 interface LoginResult { serverId: string; account?: string; grant: string; scopes: string[]; droppedScopes: string[]; expiresAt: number }
 interface DiagnoseResult { checks: Array<{ id: string; ok: boolean; message: string; fix?: string; skipped?: boolean }> }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Rejects with an Error whose message matches `pattern`. */
-async function rejectsWith(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.match(err instanceof Error ? err.message : String(err), pattern);
-    return true;
-  });
-}
 
 function check(result: DiagnoseResult, id: string) {
   const found = result.checks.find((c) => c.id === id);
@@ -37,32 +18,13 @@ function check(result: DiagnoseResult, id: string) {
   return found;
 }
 
-async function logText(): Promise<string> {
-  await executeCommand('openemr.showLog');
-  // The output document fills in after the channel is revealed.
-  const doc = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path.includes('OpenEMR') && d.getText().includes(' -> ')), 20_000, 'the OpenEMR log with requests');
-  return doc.getText();
-}
-
-/** The current access token, through the public "Copy Access Token" path (the clipboard is cleared after). */
-async function currentToken(serverId: string): Promise<string> {
-  await executeCommand('openemr.copyAccessToken', { serverId, acknowledgeRisk: true });
-  const token = await vscode.env.clipboard.readText();
-  await vscode.env.clipboard.writeText('');
-  return token;
-}
-
-function serversSetting(): string {
-  return JSON.stringify(vscode.workspace.getConfiguration('openemr').inspect('servers') ?? {});
-}
-
 describe('sign-in (commands against the simulator)', function () {
   this.timeout(120_000);
   let api: SignInApi;
   let serverId: string;
   let clientId: string;
-  /** Secrets this test learned; none may show up in settings or the log. */
-  const secrets: string[] = [];
+  /** Secrets the sign-in tests learned (this file's and signin-*.test.ts's); none may show up in settings or the log. */
+  const secrets = secretsSeen();
 
   before(async () => {
     api = (await activateExtension()).exports as SignInApi;
