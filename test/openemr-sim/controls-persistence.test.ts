@@ -1,14 +1,14 @@
 /** Simulator controls, the admin page, --data-file persistence, determinism and the command line. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLoopback } from './http.js';
 import type { RunningSimulator } from './index.js';
-import { parseFlags } from './options.js';
-import { adminToken, apis, body, call, confidential, form, list, oauth, passwordToken, postJson, register, start } from './test-helpers.js';
+import { FLAG_HELP, MAX_PATIENTS, parseFlags, resolveOptions } from './options.js';
+import { adminToken, apis, ASSERTION_TYPE, assertionKey, body, call, confidential, form, list, oauth, passwordToken, postJson, register, start } from './test-helpers.js';
 
 describe('simulator controls and admin page', () => {
   let sim: RunningSimulator;
@@ -73,6 +73,27 @@ describe('simulator controls and admin page', () => {
     assert.equal(after.status, 200);
     assert.ok(after.text.includes('>Disable<'));
     assert.equal(sim.clients()[0].enabled, true);
+    const disabled = await form(`${sim.url}/interface/smart/admin-client.php`, { client_id: c.client_id, action: 'disable' });
+    assert.equal(disabled.status, 200);
+    assert.ok(disabled.text.includes('>Enable<'));
+    assert.equal(sim.clients()[0].enabled, false);
+  });
+
+  it('the start options set the globals, and reset goes back to them', async () => {
+    const other = await start(7, { apis: ['rest'], systemScopes: true, manualApproval: true, passwordGrant: 1 });
+    try {
+      const expected = { rest_api: 1, rest_fhir_api: 0, rest_portal_api: 0, rest_system_scopes_api: 1, oauth_password_grant: 1, oauth_app_manual_approval: 1 };
+      assert.deepEqual(other.globals(), expected);
+      assert.deepEqual(body(await call(`${other.url}/__sim/globals`)), expected);
+      other.setGlobals({ rest_fhir_api: 1, oauth_password_grant: 3 });
+      assert.equal((await call(`${other.url}/__sim/reset`, { method: 'POST' })).status, 200);
+      assert.deepEqual(other.globals(), expected);
+      assert.equal((await call(`${other.url}/apis/default/fhir/metadata`)).status, 501, 'FHIR is off (7.0.3 checks per API)');
+      const c = await register(other, { application_type: 'private', scope: 'openid patient/Patient.read' });
+      assert.equal(other.clients().find((x) => x.client_id === c.client_id)?.enabled, false, 'manual approval');
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -107,6 +128,57 @@ describe('data file and determinism', () => {
     }
   });
 
+  it('--data-file keeps updates, deletes, FHIR writes, documents, rotated refresh tokens and used assertion jtis', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oe-sim-'));
+    const dataFile = join(dir, 'data.json');
+    try {
+      const a = await start(8, { dataFile, systemScopes: true });
+      const scope = 'openid offline_access api:oemr api:fhir user/patient.read user/patient.write user/allergy.read user/allergy.write user/document.read user/document.write user/Organization.read user/Organization.write';
+      const c = await confidential(a, scope);
+      const t = await passwordToken(a, c, scope);
+      const token = String(t.access_token);
+      const [p] = list(body(await call(apis(a, '/api/patient?_limit=1'), { token })).data);
+      await postJson(apis(a, `/api/patient/${String(p.uuid)}`), { city: 'Persisted City' }, token, 'PUT');
+      const allergies = list(body(await call(apis(a, `/api/patient/${String(p.uuid)}/allergy`), { token })).data);
+      assert.ok(allergies.length > 0);
+      const gone = String(allergies[0].uuid);
+      assert.equal((await call(apis(a, `/api/patient/${String(p.uuid)}/allergy/${gone}`), { method: 'DELETE', token })).status, 200);
+      const org = body(await postJson(apis(a, '/fhir/Organization'), { resourceType: 'Organization', name: 'Kept Clinic' }, token));
+      const fd = new FormData();
+      fd.append('document', new Blob([Buffer.from([0, 1, 2, 255])], { type: 'application/octet-stream' }), 'kept.bin');
+      assert.equal((await call(apis(a, `/api/patient/${String(p.pid)}/document?path=Lab%20Report`), { method: 'POST', body: fd, token })).status, 200);
+      const refresh = (rt: unknown, sim: RunningSimulator) => form(oauth(sim, '/token'), { grant_type: 'refresh_token', refresh_token: String(rt), client_id: c.client_id, client_secret: c.client_secret });
+      const rotated = body(await refresh(t.refresh_token, a));
+      const key = await assertionKey();
+      const sys = await confidential(a, 'system/Patient.read', { jwks: key.jwks });
+      const aud = oauth(a, '/token');
+      const assertion = await key.sign(sys.client_id, aud, 'jti-kept');
+      const ccForm = { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion, scope: 'system/Patient.read' };
+      assert.equal((await form(aud, ccForm)).status, 200);
+      await a.close();
+      const b = await start(8, { dataFile, systemScopes: true, port: a.port });
+      try {
+        await call(`${b.url}/oauth2/default/jwk`).catch(() => undefined);
+        const fresh = String(rotated.access_token);
+        assert.equal(body(await call(apis(b, `/api/patient/${String(p.uuid)}`), { token: fresh })).data.city, 'Persisted City');
+        assert.equal((await call(apis(b, `/api/patient/${String(p.uuid)}/allergy/${gone}`), { token: fresh })).status, 404);
+        assert.equal(body(await call(apis(b, `/fhir/Organization/${String(org.id)}`), { token: fresh })).name, 'Kept Clinic');
+        const docs = list(body(await call(apis(b, `/api/patient/${String(p.pid)}/document?path=Lab%20Report`), { token: fresh })));
+        const doc = docs.find((d) => String(d.filename) === 'kept.bin');
+        assert.ok(doc);
+        const down = await fetch(apis(b, `/api/patient/${String(p.pid)}/document/${String(doc.id)}`), { headers: { Authorization: `Bearer ${fresh}` } });
+        assert.deepEqual([...new Uint8Array(await down.arrayBuffer())], [0, 1, 2, 255]);
+        assert.equal((await refresh(t.refresh_token, b)).status, 400, 'the rotated-away refresh token stays dead');
+        assert.equal((await refresh(rotated.refresh_token, b)).status, 200);
+        assert.equal((await form(oauth(b, '/token'), ccForm)).status, 401, 'a used jti stays used');
+      } finally {
+        await b.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the same seed gives the same data; another seed differs', async () => {
     const snapshot = async (seed: number) => {
       const sim = await start(8, { seed });
@@ -126,6 +198,17 @@ describe('data file and determinism', () => {
 });
 
 describe('command line', () => {
+  it('--help and docs/simulator.md document every flag the parser takes', () => {
+    const parser = readFileSync(join(import.meta.dirname, 'options.ts'), 'utf8');
+    const flags = [...parser.matchAll(/case '(--[a-z-]+)'/g)].map((m) => m[1]);
+    assert.ok(flags.length >= 16, flags.join(' '));
+    const docs = readFileSync(join(import.meta.dirname, '../../docs/simulator.md'), 'utf8');
+    for (const flag of flags) {
+      assert.match(FLAG_HELP, new RegExp(`^  ${flag}\\b`, 'm'), `--help lacks ${flag}`);
+      if (flag !== '--help') assert.ok(docs.includes(`\`${flag}`), `docs/simulator.md lacks ${flag}`);
+    }
+  });
+
   it('parses every flag of the issue', () => {
     const f = parseFlags(['--port', '0', '--host', '127.0.0.1', '--sites', 'default,clinic2', '--patients', '100', '--seed', '3', '--flavor', '7', '--password-grant', '1', '--manual-approval', '--system-scopes', '--api', 'rest,fhir', '--token-ttl', '60', '--latency', '5', '--fail-rate', '0.1', '--data-file', '/tmp/x.json', '--quiet']);
     assert.deepEqual(f, { port: 0, host: '127.0.0.1', sites: ['default', 'clinic2'], patients: 100, seed: 3, flavor: 7, passwordGrant: 1, manualApproval: true, systemScopes: true, apis: ['rest', 'fhir'], tokenTtl: 60, latency: 5, failRate: 0.1, dataFile: '/tmp/x.json', quiet: true });
@@ -133,6 +216,11 @@ describe('command line', () => {
     assert.equal(parseFlags(['--patients=7']).patients, 7);
     assert.throws(() => parseFlags(['--nope']));
     assert.throws(() => parseFlags(['--api', 'soap']));
+    assert.throws(() => parseFlags(['--patients', 'many']));
+    assert.equal(resolveOptions({ patients: MAX_PATIENTS }).patients, 100_000);
+    for (const bad of [{ patients: MAX_PATIENTS + 1 }, { flavor: 9 as 7 }, { passwordGrant: 4 as 3 }, { failRate: 2 }, { sites: ['bad site'] }]) {
+      assert.throws(() => resolveOptions(bad), JSON.stringify(bad));
+    }
   });
 
   it('prints the logins, then the listening line, and stops cleanly on SIGTERM', async function () {

@@ -81,6 +81,22 @@ for (const flavor of FLAVORS) {
       assert.equal(sim.clients()[0].enabled, true, 'confidential client with only patient/ scopes is auto-enabled');
     });
 
+    it(`echoes every registration field of facts §2${flavor === 8 ? ', with the 8.x dsi_ fields' : '; 7.0.3 ignores the dsi_ fields'}`, async () => {
+      const fields = {
+        application_type: 'private', redirect_uris: [REDIRECT], post_logout_redirect_uris: ['http://127.0.0.1:9/bye'], client_name: 'All fields', contacts: ['dev@example.com'],
+        scope: 'openid api:fhir patient/Patient.read', token_endpoint_auth_method: 'client_secret_post', jwks_uri: 'https://app.example/jwks', initiate_login_uri: 'https://app.example/launch',
+        logo_uri: 'https://app.example/logo.png', policy_uri: 'https://app.example/policy', tos_uri: 'https://app.example/tos', sector_identifier_uri: 'https://app.example/sector',
+        subject_type: 'public', default_max_age: 3600, require_auth_time: true, default_acr_values: ['1'], request_uris: ['https://app.example/req'], response_types: ['code'], grant_types: ['authorization_code', 'refresh_token'],
+      };
+      const dsi = { dsi_type: 'evidence-based', dsi_source_attributes: [{ name: 'developer', value: 'x' }] };
+      const r = body(await postJson(oauth(sim, '/registration'), { ...fields, ...dsi }));
+      const { scope, ...echoed } = fields;
+      for (const [k, v] of Object.entries(echoed)) assert.deepEqual(r[k], v, k);
+      assert.equal(r.scope, scope);
+      assert.equal(typeof r.client_id_issued_at, 'number');
+      for (const [k, v] of Object.entries(dsi)) assert.deepEqual(r[k], flavor === 8 ? v : undefined, k);
+    });
+
     it('uses the default scope list when scope is omitted, and gives public clients an empty secret', async () => {
       const c = await register(sim, {});
       assert.equal(c.scope, 'openid email phone address api:oemr api:fhir api:port');

@@ -158,10 +158,32 @@ describe('failure injection, token lifetime, latency', () => {
     const a = await statuses(7);
     assert.deepEqual(await statuses(7), a);
     assert.ok(a.includes(500) && a.includes(200));
-    const sim = await start(8, { failRate: 1 });
-    const r = await call(`${sim.url}/oauth2/default/jwk`);
-    await sim.close();
-    assert.deepEqual(r.json, KERNEL('System error occurred'));
+    for (const flavor of FLAVORS) {
+      const sim = await start(flavor, { failRate: 1 });
+      const r = await call(`${sim.url}/apis/default/fhir/metadata`);
+      const control = await call(`${sim.url}/__sim/globals`);
+      await sim.close();
+      assert.equal(r.status, 500);
+      if (flavor === 8) assert.deepEqual(r.json, KERNEL('System error occurred'));
+      else assert.equal(r.text, '', '7.0.3 answers 500 with an empty body');
+      assert.equal(control.status, 200, 'the /__sim controls never fail');
+    }
+  });
+
+  it('--latency holds every OpenEMR answer back at least that long', async () => {
+    const sim = await start(8, { latency: 150 });
+    try {
+      const timed = async (url: string) => {
+        const t0 = performance.now();
+        assert.equal((await call(url)).status, 200);
+        return performance.now() - t0;
+      };
+      assert.ok((await timed(`${sim.url}/apis/default/fhir/metadata`)) >= 145);
+      // a lower bound only: the delay is the behaviour under test, not the speed of the machine
+      assert.ok((await timed(`${sim.url}/oauth2/default/jwk`)) >= 145);
+    } finally {
+      await sim.close();
+    }
   });
 
   it('--token-ttl sets expires_in; --latency still answers', async () => {

@@ -23,7 +23,7 @@ export interface ClientSummary {
 export interface Logins {
   /** the administrator: admin / pass, users role */
   admin: { username: string; password: string };
-  /** admin / pass (users role); mfa / pass also needs the TOTP code of `currentMfaCode()` */
+  /** admin / pass (users role); mfa / pass also needs the TOTP code of `currentMfaCode()`; clerk / pass has no ACL for the medical record */
   users: Array<{ username: string; password: string; mfa: boolean }>;
   /** portal logins of the first three patients */
   patients: PatientLogin[];

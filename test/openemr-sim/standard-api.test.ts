@@ -1,7 +1,7 @@
 /** Facts §4-§6 on the standard API and the portal: envelope, paging, identifiers, writes, scopes per route. */
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from './index.js';
-import { adminToken, apis, body, call, confidential, FLAVORS, list, passwordToken, postJson, register, start, type Json } from './test-helpers.js';
+import { adminToken, apis, body, call, confidential, FLAVORS, list, passwordToken, postJson, register, start, systemToken, type Json } from './test-helpers.js';
 
 for (const flavor of FLAVORS) {
   describe(`standard API (flavor ${flavor})`, () => {
@@ -183,6 +183,34 @@ for (const flavor of FLAVORS) {
         assert.equal(r.status, flavor === 8 ? 403 : 401);
         if (flavor === 8) assert.equal(body(r).message, 'OpenEMR Error: API call failed due to insufficient permissions for the requested resource.');
       });
+    });
+
+    it(`a system/ token may call /fhir only: /api and /portal answer ${flavor === 8 ? '403' : '401 empty'}`, async () => {
+      const sys = String(body(await systemToken(sim, 'system/Patient.read')).access_token);
+      try {
+        assert.equal((await get('/fhir/Patient?_count=1', sys)).status, 200);
+        for (const path of ['/api/patient', '/portal/patient']) {
+          const r = await get(path, sys);
+          assert.equal(r.status, flavor === 8 ? 403 : 401, path);
+          if (flavor === 7) assert.equal(r.text, '', path);
+        }
+      } finally {
+        sim.setGlobals({ rest_system_scopes_api: 0 });
+      }
+    });
+
+    it(`an ACL denial after the scope check answers ${flavor === 8 ? '403 "Organization policy ..."' : '401 empty'}`, async () => {
+      const scope = 'api:oemr api:fhir user/patient.read user/encounter.read user/Encounter.read';
+      const c = await confidential(sim, scope);
+      const clerk = String((await passwordToken(sim, c, scope, { user_role: 'users', username: 'clerk', password: 'pass' })).access_token);
+      assert.equal((await get('/api/patient?_limit=1', clerk)).status, 200, 'demographics are allowed');
+      for (const path of [`/api/patient/${String(first.uuid)}/encounter`, `/fhir/Encounter?patient=${String(first.uuid)}`]) {
+        const r = await get(path, clerk);
+        if (flavor === 8) assert.deepEqual([r.status, r.json], [403, { error: 'An error occurred', message: 'Organization policy does not have permit access resource', code: 0 }], path);
+        else assert.deepEqual([r.status, r.text], [401, ''], path);
+      }
+      const admin = String((await passwordToken(sim, c, scope)).access_token);
+      assert.equal((await get(`/api/patient/${String(first.uuid)}/encounter`, admin)).status, 200, 'the same scopes suffice for admin');
     });
 
     describe('portal', () => {

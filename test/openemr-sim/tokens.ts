@@ -45,6 +45,8 @@ export interface TokenSnapshot {
   refresh: RefreshRecord[];
   sessions: string[];
   idTokens: Array<[string, string]>;
+  /** client-assertion jtis already used; optional so files written before it still load */
+  assertionJtis?: string[];
 }
 
 export const REFRESH_TTL_MS = 90 * 86_400_000; // P3M
@@ -101,7 +103,7 @@ export class TokenStore {
   }
 
   snapshot(): TokenSnapshot {
-    return { access: [...this.access.values()], refresh: [...this.refresh.values()], sessions: [...this.sessions], idTokens: [...this.idTokens] };
+    return { access: [...this.access.values()], refresh: [...this.refresh.values()], sessions: [...this.sessions], idTokens: [...this.idTokens], assertionJtis: [...this.assertionJtis] };
   }
 
   restore(s: TokenSnapshot): void {
@@ -109,5 +111,6 @@ export class TokenStore {
     for (const r of s.refresh) this.refresh.set(r.token, r);
     for (const id of s.sessions) this.sessions.add(id);
     for (const [k, v] of s.idTokens) this.idTokens.set(k, v);
+    for (const jti of s.assertionJtis ?? []) this.assertionJtis.add(jti);
   }
 }

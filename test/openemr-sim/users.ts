@@ -10,6 +10,8 @@ export interface UserLogin {
   lname: string;
   /** base32 TOTP secret; the user must then send mfa_token with the password grant. */
   mfaSecret?: string;
+  /** resources (standard-API names and FHIR types) this user's ACL does not permit: the scope check passes, the ACL check fails */
+  aclDenied?: ReadonlySet<string>;
 }
 
 export interface PatientLogin {
@@ -23,11 +25,18 @@ export interface PatientLogin {
 export const PASSWORD = 'pass';
 export const MFA_SECRET = 'JBSWY3DPEHPK3PXP';
 
+/** A front-desk account: demographics and scheduling, but no ACL for the medical record (OpenEMR's patients/med). */
+const MEDICAL_RECORD = new Set([
+  'encounter', 'vital', 'soap_note', 'medical_problem', 'allergy', 'medication', 'surgery', 'dental_issue', 'immunization', 'procedure', 'prescription',
+  'Encounter', 'Observation', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'Immunization', 'Procedure', 'DiagnosticReport',
+]);
+
 export function userLogins(data: DataStore): UserLogin[] {
-  const [admin, doctor] = data.globals.user;
+  const [admin, doctor, clerk = doctor] = data.globals.user;
   return [
     { username: 'admin', password: PASSWORD, uuid: String(admin.uuid), fname: String(admin.fname), lname: String(admin.lname) },
     { username: 'mfa', password: PASSWORD, uuid: String(doctor.uuid), fname: String(doctor.fname), lname: String(doctor.lname), mfaSecret: MFA_SECRET },
+    { username: 'clerk', password: PASSWORD, uuid: String(clerk.uuid), fname: String(clerk.fname), lname: String(clerk.lname), aclDenied: MEDICAL_RECORD },
   ];
 }
 

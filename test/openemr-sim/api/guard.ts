@@ -33,8 +33,11 @@ export async function authenticate(ctx: RequestContext, api: ApiKind): Promise<A
   return record;
 }
 
+/** The route's scope, then (as OpenEMR does after the scope check) the user's ACL. */
 export function requireScope(ctx: RequestContext, caller: AccessRecord, resource: string, letter: Letter): void {
   if (!allows(caller.scopes, contextOf(caller), resource, letter)) fail(ctx.state.errors.missingScope());
+  const user = caller.role === 'users' ? ctx.state.users.find((u) => u.username === caller.username) : undefined;
+  if (user?.aclDenied?.has(resource)) fail(ctx.state.errors.aclDenied());
 }
 
 /** Letter a request needs: GET instance r, GET collection s, POST c, PUT/PATCH u, DELETE d. */

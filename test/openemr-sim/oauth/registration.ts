@@ -8,7 +8,9 @@ import type { ClientRecord } from '../state.js';
 import { randomToken } from '../tokens.js';
 
 const DEFAULT_SCOPE = 'openid email phone address api:oemr api:fhir api:port';
-const ECHOED = ['application_type', 'client_name', 'contacts', 'redirect_uris', 'post_logout_redirect_uris', 'token_endpoint_auth_method', 'jwks', 'jwks_uri', 'initiate_login_uri', 'logo_uri', 'policy_uri', 'tos_uri', 'sector_identifier_uri', 'subject_type', 'default_max_age', 'require_auth_time', 'default_acr_values', 'request_uris', 'response_types', 'grant_types', 'dsi_type', 'dsi_source_attributes'];
+const ECHOED = ['application_type', 'client_name', 'contacts', 'redirect_uris', 'post_logout_redirect_uris', 'token_endpoint_auth_method', 'jwks', 'jwks_uri', 'initiate_login_uri', 'logo_uri', 'policy_uri', 'tos_uri', 'sector_identifier_uri', 'subject_type', 'default_max_age', 'require_auth_time', 'default_acr_values', 'request_uris', 'response_types', 'grant_types'];
+/** ONC Decision Support Intervention metadata, new in 8.x; 7.0.3 ignores it. */
+const ECHOED_8X = ['dsi_type', 'dsi_source_attributes'];
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0);
@@ -63,7 +65,7 @@ export function register(ctx: RequestContext): Reply {
     token_endpoint_auth_method: authMethod,
     jwks: hasJwks({ jwks: m.jwks }) ? (m.jwks as ClientRecord['jwks']) : undefined,
     jwks_uri: typeof m.jwks_uri === 'string' ? m.jwks_uri : undefined,
-    metadata: Object.fromEntries(ECHOED.filter((k) => m[k] !== undefined).map((k) => [k, m[k]])),
+    metadata: Object.fromEntries([...ECHOED, ...(state.flavor === 8 ? ECHOED_8X : [])].filter((k) => m[k] !== undefined).map((k) => [k, m[k]])),
   };
   state.clients.set(client.client_id, client);
   state.persist();

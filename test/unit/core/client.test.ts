@@ -12,6 +12,7 @@ import {
   TOP_LEVEL_COLLECTIONS,
   TokenSession,
   type OpenEmrErrorKind,
+  type TokenSource,
   type PageRequest,
   type StandardPatient,
 } from '../../../src/core';
@@ -111,6 +112,26 @@ for (const flavor of [7, 8] as const) {
       assert.equal(refreshCount() - before, 1);
     });
 
+    it('retries once at most: a second 401 is the answer', async () => {
+      const renewals: string[] = [];
+      const stale: TokenSource = {
+        getAccessToken: async () => 'stale-token',
+        renewAfterRejection: async (rejected) => {
+          renewals.push(rejected);
+          return 'still-stale-token';
+        },
+      };
+      const c = new OpenEmrClient({ http: ctx.http, tokens: stale });
+      for (const method of ['GET', 'POST'] as const) {
+        renewals.length = 0;
+        const res = await c.request(method, '/api/patient', method === 'POST' ? {} : undefined);
+        assert.equal(res.status, 401, method);
+        assert.equal(res.retried, true, method);
+        assert.deepEqual(renewals, ['stale-token'], `${method}: one renewal, for the first token`);
+        assert.equal(res.error?.kind, 'token-expired');
+      }
+    });
+
     it('a missing scope is explained and never retried', async () => {
       const narrow = new TokenSession({ oauth, secrets: new MemorySecretStore(), key: 'narrow' });
       await narrow.signedIn(await adminPasswordTokens(oauth, ['openid', 'offline_access', 'api:oemr', 'user/patient.read']));
@@ -124,6 +145,31 @@ for (const flavor of [7, 8] as const) {
       assert.equal(refreshCount(), before);
     });
 
+    it('an ACL denial (scope granted, ACL missing) is explained and never retried', async () => {
+      const clerk = await oauth.passwordGrant({ role: 'users', username: 'clerk', password: 'pass', scopes: readOnly });
+      const c = new OpenEmrClient({ http: ctx.http, tokens: staticTokenSource(clerk.accessToken, clerk.grantedScopes) });
+      const [someone] = (await c.listPatients({}, { limit: 1 })).items as [StandardPatient];
+      const before = refreshCount();
+      const res = await c.request('GET', `/api/patient/${someone.uuid}/encounter`);
+      assert.equal(res.error?.kind, 'acl-denied');
+      assert.equal(res.status, flavor === 8 ? 403 : 401);
+      assert.equal(res.retried, false);
+      assert.equal(refreshCount(), before);
+    });
+
+    it('maps a server failure (500, empty in 7.0.3, the kernel body in 8.x) to server-error', async () => {
+      const failing = await startSim({ flavor, failRate: 1 });
+      try {
+        const c = new OpenEmrClient({ http: failing.http, tokens: staticTokenSource('not-used', []) });
+        const res = await c.request('GET', '/fhir/metadata');
+        assert.equal(res.status, 500);
+        assert.equal(res.error?.kind, 'server-error');
+        assert.equal(res.retried, false);
+      } finally {
+        await failing.close();
+      }
+    });
+
     it('a token without api:oemr may not call the standard API', async () => {
       const tokens = await adminPasswordTokens(oauth, ['openid', 'api:fhir', 'user/patient.read']);
       const noGate = new OpenEmrClient({ http: ctx.http, tokens: staticTokenSource(tokens.accessToken, tokens.grantedScopes) });
@@ -133,6 +179,9 @@ for (const flavor of [7, 8] as const) {
 
     it('maps route, item, validation and method errors', async () => {
       assert.equal((await api.request('GET', '/api/no_such_route')).error?.kind, 'route-not-found');
+      const wrongMethod = await api.request('DELETE', '/api/facility');
+      assert.equal(wrongMethod.error?.kind, flavor === 8 ? 'method-not-supported' : 'route-not-found');
+      assert.equal(wrongMethod.retried, false);
       assert.equal((await api.request('GET', '/fhir/Patient/00000000-0000-0000-0000-000000000000')).error?.kind, 'resource-not-found');
       const invalid = await api.request('POST', '/api/patient', { fname: '' });
       assert.equal(invalid.error?.kind, 'validation');
@@ -156,14 +205,16 @@ for (const flavor of [7, 8] as const) {
       }
     });
 
-    it('after logout the token is refused as revoked or expired, and a refresh does not bring it back', async () => {
+    it('after logout the token is refused as revoked, and a refresh does not bring it back', async () => {
       const tokens = await adminPasswordTokens(oauth, readOnly);
       const s = new TokenSession({ oauth, secrets: new MemorySecretStore(), key: 'logout' });
       await s.signedIn(tokens);
       const c = new OpenEmrClient({ http: ctx.http, tokens: s });
       await oauth.logout(tokens.idToken!);
       const res = await c.request('GET', '/api/patient');
-      assert.ok(['token-revoked', 'token-expired'].includes(res.error?.kind ?? ''), res.error?.kind);
+      assert.equal(res.error?.kind, 'token-revoked', res.error?.message);
+      await assert.rejects(s.refresh(), (e: unknown) => e instanceof OpenEmrError && ['invalid-grant', 'token-revoked'].includes(e.kind));
+      await assert.rejects(c.request('GET', '/api/patient'), expectKind('not-signed-in'), 'the dead tokens were forgotten');
     });
 
     it('resolves paths and refuses URLs of other servers', () => {

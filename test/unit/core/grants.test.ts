@@ -35,20 +35,49 @@ for (const flavor of [7, 8] as const) {
       assert.ok(caps.smartCapabilities.length > 0);
     });
 
+    it(`discovers a switched-off password grant and ${flavor === 7 ? 'a switched-off FHIR API (7.0.3: 501)' : 'no per-API switch under /apis (8.x)'}`, async () => {
+      ctx.sim.setGlobals({ oauth_password_grant: 0, rest_fhir_api: 0 });
+      try {
+        const caps = await discover(ctx.http);
+        assert.equal(caps.passwordGrant, false);
+        assert.ok(!caps.grantTypes.includes('password'));
+        assert.equal(caps.apis.oauth, true);
+        assert.equal(caps.apis.standard, true);
+        assert.equal(caps.apis.fhir, flavor === 8);
+        if (flavor === 7) assert.equal(caps.errors.metadata?.kind, 'api-disabled');
+        assert.equal(caps.version?.major, flavor === 8 ? 8 : undefined, '7.0.3 wants a token for /api/version');
+      } finally {
+        ctx.sim.setGlobals({ rest_fhir_api: 1 });
+      }
+    });
+
     it('registers clients whose enabled state matches the prediction, and reads them back', async () => {
       const globals = { manualApproval: false, version: flavor === 8 ? '8.0.0' : '7.0.3' };
       const confidential = { clientName: 'c', applicationType: 'private' as const, redirectUris: ['http://127.0.0.1:8765/callback'], scopes: USER_SCOPES };
       const patientApp = { ...confidential, applicationType: 'public' as const, scopes: ['openid', 'offline_access', 'api:fhir', 'patient/Patient.read'] };
-      for (const req of [confidential, patientApp]) {
+      const launchApp = { ...patientApp, scopes: [...patientApp.scopes, 'launch'] };
+      const patientOnlyConfidential = { ...confidential, scopes: ['openid', 'api:fhir', 'patient/Patient.read'] };
+      const outcomes: boolean[] = [];
+      for (const req of [confidential, patientApp, launchApp, patientOnlyConfidential]) {
         const reg = await registerClient(ctx.http, req);
         const actual = ctx.sim.clients().find((c) => c.client_id === reg.clientId)!.enabled;
-        assert.equal(predictEnabled(req, globals), actual, req.applicationType);
+        assert.equal(predictEnabled(req, globals), actual, `${req.applicationType} ${req.scopes.join(' ')}`);
+        outcomes.push(actual);
         assert.equal(reg.applicationType, req.applicationType);
         if (req.applicationType === 'private') assert.ok(reg.clientSecret && reg.clientSecret.length > 10);
         else assert.equal(reg.clientSecret, undefined);
         const back = await readRegistration(ctx.http, reg.registrationClientUri!, reg.registrationAccessToken!);
         assert.equal(back.clientId, reg.clientId);
         assert.ok(!JSON.stringify(back.metadata).includes(reg.registrationAccessToken!));
+      }
+      assert.deepEqual(outcomes, [false, true, false, true], 'the four rules of facts §2 each met once');
+      ctx.sim.setGlobals({ oauth_app_manual_approval: 1 });
+      try {
+        const reg = await registerClient(ctx.http, patientApp);
+        assert.equal(ctx.sim.clients().find((c) => c.client_id === reg.clientId)!.enabled, false);
+        assert.equal(predictEnabled(patientApp, { ...globals, manualApproval: true }), false);
+      } finally {
+        ctx.sim.setGlobals({ oauth_app_manual_approval: 0 });
       }
       await assert.rejects(readRegistration(ctx.http, `${ctx.sim.url}/oauth2/default/client/nope`, 'wrong'), isKind('client-unknown'));
     });
