@@ -27,8 +27,14 @@ export interface GroupSpec {
   item: 'uuid' | 'id' | 'fhir' | 'none';
   /** Children are sub-groups (document categories) rather than records. */
   categories?: boolean;
+  /** Children are these sub-groups rather than records (Provenance: one per target type). */
+  subgroups?: readonly GroupSpec[];
+  /** Rows are the Provenance of what the path finds (`_revinclude=Provenance:target`), not the matches themselves. */
+  provenanceOfMatches?: boolean;
   /** OpenEMR has no list route for it: shown disabled with this reason. */
   unsupported?: string;
+  /** The tooltip, when the list route alone would not explain what the group holds. */
+  about?: string;
 }
 
 /** The ids filled into path templates: the patient's uuid and pid, the encounter's numeric id. */
@@ -72,11 +78,34 @@ export const PATIENT_PORTAL_GROUPS: readonly GroupSpec[] = [
   { id: 'portal:appointment', label: 'Appointments', api: 'portal', kind: 'appointment', resource: 'appointment', path: '/portal/patient/appointment', item: 'uuid' },
 ];
 
-/** FHIR searches by patient, in the order of the issue. */
-export const PATIENT_FHIR_GROUPS: readonly GroupSpec[] = [
+const PATIENT_FHIR_TYPES = [
   'AllergyIntolerance', 'Condition', 'Encounter', 'Observation', 'MedicationRequest', 'Immunization', 'Procedure',
-  'DocumentReference', 'DiagnosticReport', 'CarePlan', 'CareTeam', 'Goal', 'Coverage', 'Provenance',
-].map(fhir);
+  'DocumentReference', 'DiagnosticReport', 'CarePlan', 'CareTeam', 'Goal', 'Coverage',
+];
+
+/** The Provenance of a patient's resources of one type, gated by that type's read scope. */
+function provenanceOf(resource: string): GroupSpec {
+  const by = resource === 'Patient' ? '_id' : 'patient';
+  return {
+    ...fhir(resource),
+    id: `fhir:Provenance:${resource}`,
+    provenanceOfMatches: true,
+    about: `Provenance of this patient's ${resource} records: GET /fhir/${resource}?${by}=…&_revinclude=Provenance:target`,
+  };
+}
+
+/**
+ * OpenEMR searches Provenance by `_id` only: it ignores `patient=` and would list the provenance of every
+ * record on the server. So a patient's provenance is read per type, through `_revinclude=Provenance:target`.
+ */
+export const PATIENT_PROVENANCE_GROUP: GroupSpec = {
+  ...fhir('Provenance'),
+  about: 'OpenEMR searches Provenance by _id only (a patient= search would list every patient\'s provenance), so it is read per resource type through _revinclude=Provenance:target.',
+  subgroups: ['Patient', ...PATIENT_FHIR_TYPES].map(provenanceOf),
+};
+
+/** FHIR searches by patient, in the order of the issue. */
+export const PATIENT_FHIR_GROUPS: readonly GroupSpec[] = [...PATIENT_FHIR_TYPES.map(fhir), PATIENT_PROVENANCE_GROUP];
 
 /** Under one encounter (numeric ids: :pid and :eid). */
 export const ENCOUNTER_GROUPS: readonly GroupSpec[] = [
@@ -152,7 +181,8 @@ export function itemPath(spec: GroupSpec, row: Row, ctx: PathContext): string | 
   if (spec.item === 'fhir') {
     const id = text(row.id);
     const type = text(row.resourceType) || spec.resource;
-    return id ? `/fhir/${type}/${encodeURIComponent(id)}` : undefined;
+    // ':' is legal in a path segment and is part of OpenEMR's Provenance ids (`Condition:<uuid>`): keep it as is.
+    return id ? `/fhir/${type}/${encodeURIComponent(id).replace(/%3A/gi, ':')}` : undefined;
   }
   const id = spec.item === 'uuid' ? text(row.uuid) || text(row.pc_uuid) : text(row.id) || text(row.pc_eid);
   return id ? `${fillPath(spec.path, ctx)}/${encodeURIComponent(id)}` : undefined;

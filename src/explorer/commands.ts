@@ -18,6 +18,7 @@ import { ServerNode } from './nodes/serverNode';
 import { withViewProgress, type ExplorerProvider } from './provider';
 import { describePatientSearch, parsePatientQuery, PatientQueryError } from './search';
 import { saveDocument } from './documents';
+import { fhirGroupQuery } from './fetch';
 
 interface ServerArg {
   serverId?: string;
@@ -206,7 +207,8 @@ export class ExplorerCommands {
   private async copyCurl(arg: unknown): Promise<{ curl: string }> {
     let url: string;
     if (arg instanceof GroupNode) {
-      url = arg.scope.client.resolve(fillPath(arg.spec.path, arg.ctx), { ...arg.query, ...(arg.spec.api === 'fhir' && arg.ctx.puuid ? { patient: arg.ctx.puuid } : {}) }).url;
+      if (arg.spec.subgroups) throw new Error(`${arg.label} is read per resource type: copy the cURL of one of its sub-groups.`);
+      url = arg.scope.client.resolve(fillPath(arg.spec.path, arg.ctx), arg.spec.api === 'fhir' ? fhirGroupQuery(arg.spec, arg.ctx, arg.query) : arg.query).url;
     } else {
       const target = recordTarget(arg);
       if (!target.path) throw new Error('OpenEMR has no route that reads this record on its own; copy the cURL of its group instead.');

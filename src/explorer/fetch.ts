@@ -1,5 +1,5 @@
 /** The explorer's reads, over the core client: one page of a group, of patients, or the patient's own record. vscode-free. */
-import type { Patient } from 'fhir/r4';
+import type { FhirResource, Patient } from 'fhir/r4';
 import { fillPath, standardPage, standardPageQuery, type OpenEmrClient, type Page, type PageRequest, type PatientSearch } from '../core';
 import type { GroupSpec, PathContext, Row } from './catalog';
 
@@ -25,12 +25,31 @@ export function patientRowFromFhir(p: Patient): PatientRow {
   return { uuid: p.id ?? '', fname: name?.given?.join(' '), lname: name?.family, DOB: p.birthDate, sex: p.gender ? p.gender[0]!.toUpperCase() + p.gender.slice(1) : undefined };
 }
 
-/** One page of a group's rows. FHIR groups under a patient search by `patient` (`_id` for Patient). */
+/** The search parameters of a FHIR group: by `patient` under a patient (`_id` for Patient), plus the Provenance include. */
+export function fhirGroupQuery(spec: GroupSpec, ctx: PathContext, extraQuery: Record<string, string> = {}): Record<string, string> {
+  const params: Record<string, string> = { ...extraQuery };
+  if (ctx.puuid) params[spec.resource === 'Patient' ? '_id' : 'patient'] = ctx.puuid;
+  if (spec.provenanceOfMatches) params._revinclude = 'Provenance:target';
+  return params;
+}
+
+/**
+ * The included Provenance of one page of matches. Paging follows the matches: a full page of them means
+ * more may follow, however many Provenance came along.
+ */
+function provenancePage(found: Page<FhirResource>, page: PageRequest): Page<Row> {
+  const provenance = found.items.filter((r) => r.resourceType === 'Provenance');
+  const matches = found.items.length - provenance.length;
+  const offset = page.offset ?? 0;
+  const next = page.limit !== undefined && matches >= page.limit ? { offset: offset + matches, limit: page.limit } : undefined;
+  return { items: provenance as unknown as Row[], offset, limit: page.limit, next };
+}
+
+/** One page of a group's rows. */
 export async function fetchGroupPage(client: OpenEmrClient, spec: GroupSpec, ctx: PathContext, page: PageRequest, extraQuery: Record<string, string> = {}): Promise<Page<Row>> {
   if (spec.api === 'fhir') {
-    const params: Record<string, string> = { ...extraQuery };
-    if (ctx.puuid) params[spec.resource === 'Patient' ? '_id' : 'patient'] = ctx.puuid;
-    return (await client.fhirSearch(spec.resource, params, page)) as unknown as Page<Row>;
+    const found = await client.fhirSearch(spec.resource, fhirGroupQuery(spec, ctx, extraQuery), page);
+    return spec.provenanceOfMatches ? provenancePage(found, page) : (found as unknown as Page<Row>);
   }
   const res = await client.request('GET', fillPath(spec.path, ctx), undefined, { query: { ...extraQuery, ...standardPageQuery(page) } });
   return standardPage<Row>(client.unwrap(res), res.envelope?.links, page);

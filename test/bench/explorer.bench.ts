@@ -44,6 +44,8 @@ export async function run(): Promise<void> {
       client: () => sim.client,
       onDidChange: () => ({ dispose: () => undefined }),
     });
+    // As VS Code does: a node announced as changed is read again (a list waits for that before its first rows).
+    provider.onDidChangeTreeData((node) => void (node && provider.getTreeItem(node)));
     const root = provider.servers()[0]!;
     const patients = root.patients!;
     const pageUrl = `${serverUrls(sim.ctx.server).apis}/api/patient?_sort=lname%2Cfname&_limit=${PAGE}`;

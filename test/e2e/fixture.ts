@@ -114,9 +114,9 @@ export function treeRows(viewTitle = 'Servers'): Promise<string[]> {
   return viewPane(viewTitle).locator('.monaco-list-row').allInnerTexts();
 }
 
-/** The content of the active webview: it sits two iframes deep in the workbench. */
+/** The content of the visible webview: it sits two iframes deep in the workbench (hidden panels may keep theirs). */
 export function webviewFrame(): FrameLocator {
-  return page().frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  return page().frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
 }
 
 /** A notification toast containing `text`. */

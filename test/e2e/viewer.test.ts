@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Dialog, FrameLocator } from 'playwright-core';
 import { simAccessToken, simGet, storeHostilePatients, xssCorpus } from '../unit/viewer/fixtures/simPatients';
 import { page, quickInput, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
+import { addServerAndSignIn, expandRow, firstChildRow, removeServerThroughUi, serverTreeRow } from './servers';
 
 /** Opens a saved response the way a user can: open the .json file, then "OpenEMR: Open in JSON Viewer". */
 async function openInViewer(file: string): Promise<FrameLocator> {
@@ -154,5 +155,78 @@ describe('viewer (UI)', function () {
     await frame.locator('.bundle h2').waitFor({ timeout: 60_000 });
     assert.equal(await frame.locator('.bundle h2').textContent(), `Bundle: ${total} entries`);
     assert.ok((await frame.locator('.vlist.tree .vrow').count()) > 5);
+  });
+});
+
+describe('viewer links (UI)', function () {
+  this.timeout(300_000);
+  const SERVER = 'Viewer E2E';
+  let patientLabel = '';
+
+  before(async () => {
+    await runCommand('View: Close All Editors');
+    await addServerAndSignIn(SERVER, 'viewer e2e client');
+  });
+
+  after(() => removeServerThroughUi(SERVER));
+
+  /** Clicks the first Condition of the first patient in the Servers tree: the explorer opens it with `{ serverId, path }`. */
+  async function openFirstCondition(): Promise<FrameLocator> {
+    await expandRow(SERVER);
+    await expandRow('Patients', { counted: true });
+    const patient = /^[^\n,]+, [^\n]+\n?.*\d{4}-\d{2}-\d{2} · /;
+    await waitFor(async () => (await serverTreeRow(patient).count()) > 0, 30_000, 'the first page of patients');
+    patientLabel = await serverTreeRow(patient).locator('.label-name').innerText();
+    await expandRow(patient);
+    await expandRow(/^FHIR$/);
+    await expandRow(/^Condition/, { counted: true });
+    await (await firstChildRow(serverTreeRow(/^Condition/))).click();
+    const frame = webviewFrame();
+    await waitFor(async () => (await frame.locator('.card-type').textContent({ timeout: 2_000 }).catch(() => null)) === 'Condition', 30_000, 'the Condition in the viewer');
+    return frame;
+  }
+
+  it('follows a FHIR reference of a fetched Condition: the target Patient opens in a new panel', async () => {
+    const condition = await openFirstCondition();
+    const link = condition.locator('.value.link[data-reference^="Patient/"]').first();
+    const reference = (await link.getAttribute('data-reference'))!;
+    assert.match(reference, /^Patient\/[0-9a-f-]{36}$/);
+    const tabsBefore = await page().locator('.tabs-container .tab').count();
+    await link.click();
+
+    await page().locator('.tab.active', { hasText: reference }).waitFor({ timeout: 30_000 });
+    assert.equal(await page().locator('.tabs-container .tab').count(), tabsBefore + 1, 'a new panel, the Condition stays open');
+    const patient = webviewFrame();
+    await waitFor(async () => (await patient.locator('.card-type').textContent({ timeout: 2_000 }).catch(() => null)) === 'Patient', 30_000, 'the Patient in the new panel');
+    const [family, given] = patientLabel.split(', ');
+    const card = (await patient.locator('.card').textContent()) ?? '';
+    assert.ok(card.includes(family!) && card.includes(given!.split(' ')[0]!), `the card names ${patientLabel}: ${card}`);
+    const rows = await patient.locator('.vlist.tree .vrow').allTextContents();
+    assert.ok(rows.includes(`id: "${reference.slice('Patient/'.length)}"`), 'the tree shows the fetched Patient');
+    await screenshot('viewer-followed-reference');
+  });
+
+  it('asks before opening an http(s) link, and opens nothing when cancelled', async () => {
+    const frame = webviewFrame();
+    const url = frame.locator('.vlist.tree .value.link[data-url^="http"]').first();
+    const href = (await url.getAttribute('data-url'))!;
+    const popups: string[] = [];
+    const onPage = (opened: { url(): string }): void => void popups.push(opened.url());
+    page().context().on('page', onPage);
+    try {
+      await url.click();
+      const dialog = page().locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 15_000 });
+      const question = `Open ${new URL(href).toString()} in your browser?`;
+      assert.ok((await dialog.innerText()).includes(question), `the dialog asks "${question}"`);
+      await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+      // openExternal would open a browser tab (a new page of this context) within moments.
+      await page().waitForTimeout(3_000);
+      assert.deepEqual(popups, [], 'no external page was opened');
+      assert.equal(await page().locator('.monaco-dialog-box').count(), 0, 'no second prompt followed');
+    } finally {
+      page().context().off('page', onPage);
+    }
   });
 });

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, closeAllEditors, executeCommand, simControl, simUrl, waitFor } from './helpers';
+import { Relay } from './relay';
 
 /** The parts of the extension's explorer API the tests read (the tree is read as VS Code reads it). */
 interface Node {
@@ -25,6 +26,7 @@ const READ_SCOPES = [
   'user/document.read', 'user/practitioner.read', 'user/facility.read', 'user/list.read', 'user/Condition.read',
   'user/Observation.read', 'user/Encounter.read', 'user/Organization.read', 'user/Practitioner.read',
 ];
+const ADMIN_LOGIN = { userRole: 'users', username: 'admin', password: 'pass' };
 const PATIENT_SCOPES = ['openid', 'api:port', 'api:fhir', 'patient/patient.read', 'patient/encounter.read', 'patient/appointment.read', 'patient/Patient.read', 'patient/Condition.read'];
 
 let api: ExplorerApi;
@@ -47,8 +49,8 @@ async function find(node: Node | undefined, label: string | RegExp): Promise<Row
   return hit;
 }
 
-async function signedInServer(name: string, scopes: string[], login: Record<string, unknown>): Promise<string> {
-  const { serverId } = await executeCommand<{ serverId: string }>('openemr.addServer', { baseUrl: simUrl(), name });
+async function signedInServer(name: string, scopes: string[], login: Record<string, unknown>, baseUrl = simUrl()): Promise<string> {
+  const { serverId } = await executeCommand<{ serverId: string }>('openemr.addServer', { baseUrl, name });
   const { clientId, enabled } = await executeCommand<{ clientId: string; enabled: boolean | 'unknown' }>('openemr.registerClient', { serverId, applicationType: 'private', scopes });
   if (enabled !== true) await simControl(`clients/${encodeURIComponent(clientId)}/enable`);
   await executeCommand('openemr.login', { serverId, grant: 'password', scopes, ...login });
@@ -76,7 +78,7 @@ describe('explorer (Servers tree)', function () {
     api = (extension.exports as { explorer: ExplorerApi }).explorer;
     await setting('pageSize', 20);
     await setting('unreadableGroups', 'disable');
-    serverId = await signedInServer('Explorer admin', READ_SCOPES, { userRole: 'users', username: 'admin', password: 'pass' });
+    serverId = await signedInServer('Explorer admin', READ_SCOPES, ADMIN_LOGIN);
   });
 
   after(async () => {
@@ -186,12 +188,61 @@ describe('explorer (Servers tree)', function () {
     assert.equal(failed[0]!.item.command?.command, 'openemr.explorer.retry');
     assert.ok(failed.length > 1 && failed.slice(1).every((r) => r.item.contextValue === 'patient' || r.item.contextValue === 'loadMore'), 'the loaded rows stay');
     assert.ok((await rows(server.node)).length > 0, 'the server still lists its groups');
-    await executeCommand('openemr.login', { serverId, grant: 'password', scopes: READ_SCOPES, userRole: 'users', username: 'admin', password: 'pass' });
+    await executeCommand('openemr.login', { serverId, grant: 'password', scopes: READ_SCOPES, ...ADMIN_LOGIN });
     await executeCommand('openemr.explorer.retry', failed[0]!.node);
     const retried = await rows(patients.node);
     assert.ok(retried.every((r) => r.item.contextValue !== 'error'));
     assert.deepEqual(retried.map((r) => r.label), before.map((r) => r.label));
     assert.deepEqual(retried.map((r) => r.node.id), before.map((r) => r.node.id), 'stable ids: VS Code keeps what was expanded');
+  });
+
+  it('never empties the tree on a network failure: the other server stays, the unreachable lists show an error with Retry', async () => {
+    const sim = new URL(simUrl());
+    const relay = new Relay(sim.hostname, Number(sim.port));
+    await relay.restore();
+    const offlineId = await signedInServer('Explorer behind a relay', READ_SCOPES, ADMIN_LOGIN, relay.url);
+    const isError = (r: Row | undefined): boolean => r?.item.contextValue === 'error' && r.item.command?.command === 'openemr.explorer.retry';
+    try {
+      const adminPatientIds = async (): Promise<string[]> => (await rows((await find((await serverRow(serverId)).node, 'Patients')).node)).map((r) => r.node.id);
+      const adminBefore = await adminPatientIds();
+      let offline = await serverRow(offlineId);
+      const patients = await find(offline.node, 'Patients');
+      const before = await rows(patients.node);
+      assert.ok(before.length > 1 && !before.some(isError));
+      const organizations = await find((await find(offline.node, 'FHIR')).node, 'Organization');
+
+      await relay.cut();
+      await executeCommand('openemr.explorer.refresh', patients.node);
+      const failed = await rows(patients.node);
+      assert.ok(isError(failed[0]), `an error row first: ${failed[0]?.label}`);
+      assert.equal(failed[0]!.label, 'The server could not be reached.');
+      const patientIds = (list: Row[]): string[] => list.filter((r) => r.item.contextValue === 'patient').map((r) => r.node.id);
+      assert.deepEqual(failed.slice(1).map((r) => r.node.id), patientIds(before), 'the patients loaded before stay (Load more waits for the retry)');
+      const neverLoaded = await rows(organizations.node);
+      assert.equal(neverLoaded.length, 1);
+      assert.ok(isError(neverLoaded[0]), 'a list that never loaded shows the error alone');
+
+      // A refresh of everything rebuilds both servers: the reachable one loads as before, the other keeps its groups.
+      await executeCommand('openemr.explorer.refresh');
+      assert.deepEqual((await rows()).map((r) => r.node.id).filter((id) => [`server:${serverId}`, `server:${offlineId}`].includes(id)), [`server:${serverId}`, `server:${offlineId}`]);
+      assert.deepEqual(await adminPatientIds(), adminBefore, 'the other server is untouched');
+      offline = await serverRow(offlineId);
+      const groups = (await rows(offline.node)).map((r) => r.label);
+      for (const label of ['Patients', 'Practitioners', 'FHIR']) assert.ok(groups.includes(label), `${label} stays under the unreachable server`);
+      const offlinePatients = await find(offline.node, 'Patients');
+      const errorRows = await rows(offlinePatients.node);
+      assert.equal(errorRows.length, 1);
+      assert.ok(isError(errorRows[0]));
+
+      await relay.restore();
+      await executeCommand('openemr.explorer.retry', errorRows[0]!.node);
+      const retried = await rows(offlinePatients.node);
+      assert.ok(!retried.some(isError));
+      assert.deepEqual(retried.map((r) => r.node.id), before.map((r) => r.node.id));
+    } finally {
+      await relay.cut();
+      await executeCommand('openemr.removeServer', { serverId: offlineId });
+    }
   });
 
   it('re-fetches only the refreshed node', async () => {

@@ -47,7 +47,7 @@ export class GroupNode extends PagedNode<Row, Row> {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     this.describe(item);
-    item.tooltip = `${this.spec.api === 'fhir' ? 'FHIR' : this.spec.api === 'portal' ? 'Portal API' : 'Standard API'}: GET ${this.spec.path}`;
+    item.tooltip = `${this.spec.api === 'fhir' ? 'FHIR' : this.spec.api === 'portal' ? 'Portal API' : 'Standard API'}: ${this.spec.about ?? `GET ${this.spec.path}`}`;
     item.iconPath = new vscode.ThemeIcon(this.spec.api === 'fhir' ? 'flame' : 'folder');
     item.contextValue = 'group';
     return item;
@@ -66,17 +66,29 @@ export class EncounterNode extends LeafNode {
   }
 }
 
-/** Documents: OpenEMR lists them by category (`?path=`), so the group holds one node per category. */
-export class DocumentsNode extends GroupNode {
-  override getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve(
-      this.scope.settings().documentCategories.map((category) => new GroupNode(this, this.scope, this.spec, this.ctx, { path: category }, category, `category:${category}`)),
-    );
-  }
+/** A group that holds sub-groups rather than records; it has no count of its own. */
+abstract class GroupOfGroupsNode extends GroupNode {
+  abstract override getChildren(): Promise<ExplorerNode[]>;
 
   override getTreeItem(): vscode.TreeItem {
     const item = super.getTreeItem();
     item.description = undefined;
     return item;
+  }
+}
+
+/** Documents: OpenEMR lists them by category (`?path=`), so the group holds one node per category. */
+export class DocumentsNode extends GroupOfGroupsNode {
+  override getChildren(): Promise<ExplorerNode[]> {
+    return Promise.resolve(
+      this.scope.settings().documentCategories.map((category) => new GroupNode(this, this.scope, this.spec, this.ctx, { path: category }, category, `category:${category}`)),
+    );
+  }
+}
+
+/** A group whose spec lists sub-groups (a patient's Provenance, one per target type), each gated by the token's scopes. */
+export class SubgroupsNode extends GroupOfGroupsNode {
+  override getChildren(): Promise<ExplorerNode[]> {
+    return Promise.resolve(groupNodes(this, this.scope, this.spec.subgroups ?? [], this.ctx));
   }
 }

@@ -33,7 +33,9 @@ export class LeafNode extends ExplorerNode {
   }
 
   get title(): string {
-    return `${this.spec.label}: ${rowLabel(this.spec.kind, this.row).label}`;
+    // Rows of a Provenance sub-group are named by their own type, not by the sub-group's target type.
+    const type = this.spec.kind === 'fhir' && typeof this.row.resourceType === 'string' ? this.row.resourceType : this.spec.label;
+    return `${type}: ${rowLabel(this.spec.kind, this.row).label}`;
   }
 
   /** Reads the record again (Refresh on a leaf); rows without an instance route keep what the list gave. */

@@ -13,6 +13,8 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
   /** The last loaded pager, shown while a refresh fails. */
   private previous: PagedList<R, T> | undefined;
   private loadMoreError: unknown;
+  /** Set while a redraw waits for VS Code to read this node again. */
+  private itemRead: (() => void) | undefined;
 
   abstract readonly scope: ServerScope;
   protected abstract createPager(): PagedList<R, T>;
@@ -52,8 +54,7 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
     const firstLoad = !list.isLoaded;
     try {
       await list.ensureLoaded();
-      // The count in the description is known only now: draw this node again once its children are shown.
-      if (firstLoad) setTimeout(() => this.scope.redraw(this), 0);
+      if (firstLoad) await this.redrawBeforeChildren();
     } catch (error) {
       if (!this.previous) throw error;
       return [new ErrorNode(this, error), ...this.nodesOf(this.previous, false)];
@@ -67,6 +68,24 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
 
   protected abstract emptyNode(): ExplorerNode;
 
+  /**
+   * The count in the description is known only now, so the node must be drawn again. VS Code forgets the
+   * children it was just handed when their parent is redrawn after them (expanding one of them then shows
+   * nothing), so the redraw goes first: wait until VS Code has read this node again, or a second at most.
+   */
+  private redrawBeforeChildren(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.itemRead = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, 1000);
+      this.itemRead = done;
+      this.scope.redraw(this);
+    });
+  }
+
   private nodesOf(list: PagedList<R, T>, withLoadMore: boolean): ExplorerNode[] {
     const nodes = list.rows.map((row, i) => this.rowNode(row, i));
     if (withLoadMore && list.hasMore) nodes.push(new LoadMoreNode(this));
@@ -75,6 +94,7 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
 
   /** Shared by subclasses: the count goes to the description. */
   protected describe(item: vscode.TreeItem, prefix?: string): void {
+    this.itemRead?.();
     const count = this.countText;
     item.description = [prefix, count].filter(Boolean).join(' · ') || undefined;
   }

@@ -46,7 +46,7 @@ describe('explorer reads against the simulator', function () {
     const page = await fetchPatientsPage(sim.client, {}, { limit: 1 });
     const patient = trimPatient(page.items[0]!);
     const ctx: PathContext = { puuid: patient.uuid, pid: patient.pid };
-    const readable = [...PATIENT_STANDARD_GROUPS, ...PATIENT_FHIR_GROUPS].filter((g) => !g.categories && gateGroup(g, 'user', sim.tokens.grantedScopes).readable);
+    const readable = [...PATIENT_STANDARD_GROUPS, ...PATIENT_FHIR_GROUPS].filter((g) => !g.categories && !g.subgroups && gateGroup(g, 'user', sim.tokens.grantedScopes).readable);
     assert.ok(readable.length >= 12, `readable groups: ${readable.map((g) => g.id).join(', ')}`);
     let opened = 0;
     for (const group of readable) {
