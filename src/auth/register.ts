@@ -33,6 +33,6 @@ export function registerSignIn(context: vscode.ExtensionContext, services: AuthS
   void seedServerFromEnvironment(services)
     .catch((err: unknown) => services.log.warn(`seeding the server profile failed: ${String(err)}`))
     .then(() => services.tokens.loadAll());
-  const testing = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks(context, services, statusBar) : undefined;
+  const testing = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks(context, services, statusBar, provider) : undefined;
   return { replaceBrowser: (open) => services.browser.replace(open), testing };
 }

@@ -9,6 +9,7 @@ import type { SignInState } from '../services';
 import { secretStoreOf, type AuthServices } from './createServices';
 import { toServerConfig } from './profileModel';
 import { SettingsServerStore } from './serverStore';
+import type { OpenEmrAuthenticationProvider } from './authProvider';
 import type { SignInStatusBar } from './statusBar';
 import { SecretStorageTokenManager } from './tokenManager';
 
@@ -25,6 +26,8 @@ export interface TestHooks {
   signInState(serverId: string): SignInState;
   /** Texts of the account status bar items, one per signed-in server. */
   statusBarTexts(): string[];
+  /** The sessions the `openemr` provider gives for these scopes (what getSession picks from), without their tokens. */
+  authSessions(scopes?: string[]): Promise<Array<{ id: string; account: string; scopes: readonly string[] }>>;
   otherWindow(): OtherWindow;
   /** Names of the server's secrets held in SecretStorage, e.g. `clientSecret`, `privateJwk.d`, `accessToken`. */
   storedSecrets(serverId: string): Promise<string[]>;
@@ -66,7 +69,7 @@ function otherWindow(context: vscode.ExtensionContext, services: AuthServices): 
   };
 }
 
-export function createTestHooks(context: vscode.ExtensionContext, services: AuthServices, statusBar: SignInStatusBar): TestHooks {
+export function createTestHooks(context: vscode.ExtensionContext, services: AuthServices, statusBar: SignInStatusBar, provider: OpenEmrAuthenticationProvider): TestHooks {
   /** Read straight from SecretStorage, under the keys the token manager uses. */
   const stored = async (serverId: string): Promise<Map<string, string>> => {
     const profile = services.servers.require(serverId);
@@ -79,6 +82,7 @@ export function createTestHooks(context: vscode.ExtensionContext, services: Auth
   return {
     signInState: (serverId) => services.tokens.state(serverId),
     statusBarTexts: () => statusBar.texts(),
+    authSessions: async (scopes) => (await provider.getSessions(scopes)).map((s) => ({ id: s.id, account: s.account.label, scopes: s.scopes })),
     otherWindow: () => otherWindow(context, services),
     storedSecrets: async (serverId) => [...(await stored(serverId)).keys()],
     async secretsFoundIn(serverId, text) {

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { isOpenEmrError, OpenEmrError } from '../core';
 import type { AuthServices } from '../auth/createServices';
 import type { ServerProfile } from '../services';
+import { CommandError, describeError } from './errorText';
 
 /** The argument object of a non-interactive call, or undefined for an interactive one. */
 export type CommandArgs = Record<string, unknown>;
@@ -61,12 +62,6 @@ export async function pickServer(services: AuthServices, args: CommandArgs | und
   return orCancel(picked).profile;
 }
 
-/** One line for a notification or an Error thrown to a non-interactive caller. */
-export function describeError(err: unknown): string {
-  if (isOpenEmrError(err)) return `${err.message}. ${err.explanation} Fix: ${err.fix}`.replace(/\.\. /g, '. ');
-  return err instanceof Error ? err.message : String(err);
-}
-
 export interface ErrorAction {
   title: string;
   run(): unknown;
@@ -115,7 +110,7 @@ export function registerArgCommand<R>(
     } catch (err) {
       if (err instanceof Cancelled) return undefined;
       services.log.warn(`${id} failed: ${describeError(err)}`);
-      if (!target.interactive) throw isOpenEmrError(err) ? new OpenEmrError(err.kind, describeError(err), { status: err.status, fix: err.fix, explanation: err.explanation, scopes: err.scopes }) : err;
+      if (!target.interactive) throw isOpenEmrError(err) ? new CommandError(err) : err;
       void showActions(vscode.window.showErrorMessage, describeError(err), actionsFor(err, target.serverId));
       return undefined;
     }

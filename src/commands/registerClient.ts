@@ -76,7 +76,11 @@ async function registerClient(services: AuthServices, args: CommandArgs | undefi
   const type: ApplicationType = args?.applicationType === 'public' || args?.applicationType === 'private' ? args.applicationType : target.interactive ? await askApplicationType() : 'private';
   const scopes = stringListArg(args, 'scopes') ?? (target.interactive ? await askScopes(caps, type) : defaultScopes(caps, type));
   const problems = scopeProblems(scopes, type, caps.scopesSupported);
-  if (problems.length) throw new OpenEmrError('registration-rejected', `Registration not sent: ${problems.join('; ')}`);
+  if (problems.length) {
+    throw new OpenEmrError('registration-rejected', `Registration not sent: ${problems.join('; ')}`, {
+      fix: 'Change the scopes (or the application type) as said above; run "OpenEMR: Register Client" without arguments to pick from the scopes this server offers.',
+    });
+  }
   const authArg = stringArg(args, 'tokenEndpointAuthMethod');
   const authMethod = AUTH_METHODS.find((m) => m === authArg);
   if (authArg && !authMethod) throw new OpenEmrError('invalid-request', `Unknown tokenEndpointAuthMethod "${authArg}"`, { fix: `Use one of ${AUTH_METHODS.join(', ')}.` });

@@ -15,6 +15,8 @@ export interface ServerProbe {
   grantTypes: string[];
   scopesSupported: number;
   problems: string[];
+  /** What to do about the first problem when the server did not answer as OpenEMR. */
+  fix?: string;
 }
 
 export interface AddServerResult {
@@ -23,22 +25,24 @@ export interface AddServerResult {
 }
 
 export function summarizeProbe(caps: ServerCapabilities): ServerProbe {
-  const problems = Object.values(caps.errors).filter((e) => e.kind !== 'not-signed-in').map((e) => e.message);
+  const errors = Object.values(caps.errors).filter((e) => e.kind !== 'not-signed-in');
   const v = caps.version;
+  const reachable = Boolean(caps.oidc || caps.capability || caps.version || caps.smart);
   return {
-    reachable: Boolean(caps.oidc || caps.capability || caps.version || caps.smart),
+    reachable,
     version: v ? [v.major, v.minor, v.patch].filter((n) => n !== undefined).join('.') : undefined,
     issuer: caps.issuer,
     apis: { standard: caps.apis.standard, fhir: caps.apis.fhir, portal: caps.apis.portal },
     passwordGrant: caps.passwordGrant,
     grantTypes: caps.grantTypes,
     scopesSupported: caps.scopesSupported.length,
-    problems,
+    problems: errors.map((e) => e.message),
+    ...(!reachable && errors[0] ? { fix: errors[0].fix } : {}),
   };
 }
 
 function probeSentence(name: string, probe: ServerProbe): string {
-  if (!probe.reachable) return `${name} added, but it did not answer as OpenEMR: ${probe.problems[0] ?? 'no answer'}.`;
+  if (!probe.reachable) return `${name} added, but it did not answer as OpenEMR: ${probe.problems[0] ?? 'no answer'}.${probe.fix ? ` Fix: ${probe.fix}` : ''}`;
   const on = (v: boolean | 'unknown'): string => (v === true ? 'on' : v === false ? 'off' : '?');
   return `${name} added${probe.version ? ` (OpenEMR ${probe.version})` : ''}: standard API ${on(probe.apis.standard)}, FHIR ${on(probe.apis.fhir)}, portal ${on(probe.apis.portal)}, password grant ${on(probe.passwordGrant)}, ${probe.scopesSupported} scopes offered.`;
 }

@@ -48,11 +48,17 @@ async function passwordSignIn(oauth: OAuthClient, profile: ServerProfile, args: 
   const password = typeof args?.password === 'string' && args.password ? args.password : await ask('password', `Password of ${username} (not stored)`, true);
   const email = role === 'patient' ? await ask('email', 'Email of the patient (required by OpenEMR for patients)') : undefined;
   const grant = (mfaToken?: string) => oauth.passwordGrant({ role, username, password, email, mfaToken, scopes });
+  const mfaToken = stringArg(args, 'mfaToken');
   try {
-    return await grant(stringArg(args, 'mfaToken'));
+    return await grant(mfaToken);
   } catch (err) {
-    if (!interactive || !(err instanceof OpenEmrError) || err.kind !== 'mfa-failed' || role !== 'users') throw err;
-    return grant(orCancel(await input(title, 'One-time code from the authenticator app (MFA)')));
+    if (!(err instanceof OpenEmrError) || err.kind !== 'mfa-failed' || role !== 'users') throw err;
+    if (interactive) return grant(orCancel(await input(title, 'One-time code from the authenticator app (MFA)')));
+    if (mfaToken) throw err;
+    throw new OpenEmrError('mfa-failed', `${username} has multi-factor authentication: the server wants a one-time code`, {
+      status: err.status,
+      fix: 'Pass { mfaToken: "<the 6-digit code of the authenticator app>" }, or run "OpenEMR: Sign In" without arguments to be asked for it.',
+    });
   }
 }
 
@@ -88,9 +94,12 @@ async function login(services: AuthServices, args: CommandArgs | undefined, targ
   const result: LoginResult = { serverId: profile.id, account: state.account, grant, scopes: tokens.grantedScopes, droppedScopes: tokens.droppedScopes, expiresAt: tokens.expiresAt };
   services.log.info(`signed in to ${profile.name} (${grant}) as ${state.account ?? 'unknown'}; ${tokens.grantedScopes.length} scopes granted, ${tokens.droppedScopes.length} dropped`);
   if (target.interactive) {
-    const dropped = tokens.droppedScopes.length ? ` The server dropped ${tokens.droppedScopes.length} scope(s) the client did not register: ${tokens.droppedScopes.join(' ')}.` : '';
+    const dropped = tokens.droppedScopes.length
+      ? ` The server dropped ${tokens.droppedScopes.length} scope(s) the client did not register: ${tokens.droppedScopes.join(' ')}. To get them, register a client that includes them ("Register Client"), then sign in again.`
+      : '';
     void showActions(dropped ? vscode.window.showWarningMessage : vscode.window.showInformationMessage, `Signed in: ${accountLabel(state.account, profile.name)}, ${timeLeft(tokens.expiresAt)}.${dropped}`, [
       { title: 'Show Token', run: () => vscode.commands.executeCommand('openemr.showToken', { serverId: profile.id }) },
+      ...(dropped ? [{ title: 'Register Client', run: () => vscode.commands.executeCommand('openemr.registerClient', { serverId: profile.id, interactive: true }) }] : []),
     ]);
   }
   return result;

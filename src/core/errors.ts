@@ -60,7 +60,7 @@ const API_CLIENTS = 'Administration > System > API Clients';
 export const ERROR_GUIDE: Record<OpenEmrErrorKind, ErrorGuide> = {
   'api-disabled': {
     explanation: 'The OpenEMR API this request needs is switched off on the server.',
-    fix: `In ${CONNECTORS}, enable "rest_api" (standard API), "rest_fhir_api" (FHIR) or "rest_portal_api" (portal), then save.`,
+    fix: `In ${CONNECTORS}, turn on "Enable OpenEMR Standard REST API" (rest_api), "Enable OpenEMR Standard FHIR REST API" (rest_fhir_api) or "Enable OpenEMR Patient Portal REST API" (rest_portal_api), then save.`,
   },
   'unknown-site': {
     explanation: 'The server has no OpenEMR site with this name.',
@@ -76,7 +76,7 @@ export const ERROR_GUIDE: Record<OpenEmrErrorKind, ErrorGuide> = {
   },
   'bad-credentials': {
     explanation: 'The username, password or email was not accepted, or the role is not allowed for this grant.',
-    fix: `Check the credentials (patients also need their email); check "oauth_password_grant" in ${CONNECTORS} allows this role.`,
+    fix: `Check the credentials (patients also need their email); check that "Enable OAuth2 Password Grant" (oauth_password_grant) in ${CONNECTORS} allows this role.`,
   },
   'mfa-failed': {
     explanation: 'Multi-factor authentication failed: the one-time code was wrong or MFA is not supported for this login.',
@@ -84,11 +84,11 @@ export const ERROR_GUIDE: Record<OpenEmrErrorKind, ErrorGuide> = {
   },
   'password-grant-off': {
     explanation: 'The password grant is switched off on this server.',
-    fix: `Set "oauth_password_grant" in ${CONNECTORS} (1 users, 2 patients, 3 both), or use the authorization code grant.`,
+    fix: `In ${CONNECTORS}, set "Enable OAuth2 Password Grant" (oauth_password_grant) to On for Users Role, Patient Role or Both, or use the authorization code grant.`,
   },
   'grant-unsupported': {
     explanation: 'The server does not support this grant type in its current configuration.',
-    fix: `For client_credentials enable "rest_system_scopes_api" in ${CONNECTORS}; otherwise use the authorization code grant.`,
+    fix: `For client_credentials turn on "Enable OpenEMR FHIR System Scopes" (rest_system_scopes_api) in ${CONNECTORS}; otherwise use the authorization code grant.`,
   },
   'invalid-grant': {
     explanation: 'The authorization code or refresh token is invalid, expired, already used or was issued to another client.',

@@ -72,6 +72,15 @@ for (const flavor of FLAVORS) {
       assert.equal(body(read).target[0].reference, `Patient/${String(prov[0].resource.id).split(':')[1]}`);
     });
 
+    it('Provenance search understands _id only: patient= is ignored, as in OpenEMR', async () => {
+      const [first] = list(body(await fhir('/Patient?_count=1')).entry);
+      const byPatient = list(body(await fhir(`/Provenance?patient=${String(first.resource.id)}&_count=10`)).entry);
+      assert.equal(byPatient.length, 10, 'every Provenance, not only that patient\'s');
+      assert.ok(byPatient.some((e) => !String(e.resource.id).endsWith(String(first.resource.id))));
+      const byId = list(body(await fhir(`/Provenance?_id=Patient:${String(first.resource.id)}`)).entry);
+      assert.deepEqual(byId.map((e) => String(e.resource.id)), [`Patient:${String(first.resource.id)}`]);
+    });
+
     it('POST and PUT Patient, Practitioner and Organization; validation errors are 400', async () => {
       const created = await postJson(apis(sim, '/fhir/Patient'), { resourceType: 'Patient', name: [{ family: 'Hopper', given: ['Grace'] }], gender: 'female', birthDate: '1906-12-09' }, token);
       assert.equal(created.status, 201);

@@ -10,7 +10,7 @@ type SearchParam = { name: string; type: 'token' | 'string' | 'date' | 'referenc
 function searchParams(type: string): SearchParam[] {
   const id: SearchParam = { name: '_id', type: 'token' };
   if (type === 'Patient') return [id, { name: 'name', type: 'string' }, { name: 'birthdate', type: 'date' }, { name: 'gender', type: 'token' }];
-  if (type === 'Provenance' || FHIR_TYPES[type]?.forPatient) return [id, { name: 'patient', type: 'reference' }];
+  if (FHIR_TYPES[type]?.forPatient) return [id, { name: 'patient', type: 'reference' }];
   return [id, { name: 'name', type: 'string' }];
 }
 

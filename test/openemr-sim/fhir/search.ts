@@ -93,7 +93,8 @@ export function search(data: DataStore, req: SearchRequest): SearchResult {
       const one = readProvenance(data, id, req.fhirBase);
       matches = one ? [one] : [];
     } else {
-      const targets = collect(data, { ...req, type: 'Patient', query: new URLSearchParams(req.query.get('patient') ? { _id: refId(req.query.get('patient') ?? '') } : {}) }, offset + count);
+      // OpenEMR's Provenance search understands _id only: any other parameter (patient= included) is ignored.
+      const targets = collect(data, { ...req, type: 'Patient', query: new URLSearchParams() }, offset + count);
       matches = targets.map((t) => provenanceFor(t, data));
     }
   } else {

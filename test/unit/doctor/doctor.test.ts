@@ -92,6 +92,37 @@ describe('setup doctor (against the simulator)', () => {
     }
   });
 
+  it('fails check 2 for plain http to another host, with the HTTPS fix', async () => {
+    // .invalid never resolves (RFC 6761): the server is unreachable, but the transport check still runs.
+    const { HttpClient } = await import('../../../src/core');
+    const http = new HttpClient({ baseUrl: 'http://emr.invalid', timeoutMs: 5_000 });
+    try {
+      const checks = byId(await runDoctor({ http }));
+      assert.equal(checks.https!.ok, false);
+      assert.match(checks.https!.message, /Plain http to emr\.invalid/);
+      assert.match(checks.https!.fix!, /HTTPS.*https:\/\//);
+    } finally {
+      http.dispose();
+    }
+  });
+
+  it('fails check 3 when the Site Address (issuer) differs from the URL used, naming the Connectors setting', async () => {
+    // The simulator's issuer is built from 127.0.0.1, as OpenEMR's from its Site Address; reach it as localhost.
+    const { HttpClient } = await import('../../../src/core');
+    const viaLocalhost = ctx.sim.url.replace('127.0.0.1', 'localhost');
+    const http = new HttpClient({ baseUrl: viaLocalhost, timeoutMs: 10_000 });
+    try {
+      const checks = byId(await runDoctor({ http }));
+      assert.equal(checks.reachable!.ok, true, checks.reachable!.message);
+      const site = checks['site-address']!;
+      assert.equal(site.ok, false, site.message);
+      assert.match(site.message, new RegExp(`issuer is ${ctx.sim.url}/oauth2/default, but this URL expects ${viaLocalhost}/oauth2/default`));
+      assert.match(site.fix!, /Administration > Config > Connectors.*"Site Address \(required for OAuth2 and FHIR\)".*localhost/);
+    } finally {
+      http.dispose();
+    }
+  });
+
   it('finds a logged-out token inactive', async () => {
     const oauth = oauthFor(ctx, await enabledClient(ctx));
     const input = await signedInInput(ctx, oauth);
@@ -105,7 +136,15 @@ describe('setup doctor (against the simulator)', () => {
     const oauth = oauthFor(ctx, await enabledClient(ctx, { scopes: USER_SCOPES.filter((s) => s !== 'user/Observation.read') }));
     const checks = byId(await runDoctor(await signedInInput(ctx, oauth)));
     assert.equal(checks.token!.ok, false);
-    assert.match(checks.token!.message, /user\/Observation\.read/);
+    assert.match(checks.token!.message, /dropped 1 asked scope\(s\): user\/Observation\.read/);
+    assert.match(checks.token!.fix!, /Administration > System > API Clients/);
+  });
+
+  it('passes check 7 only when the scopes granted match those asked', async () => {
+    const oauth = oauthFor(ctx, await enabledClient(ctx));
+    const checks = byId(await runDoctor(await signedInInput(ctx, oauth)));
+    assert.equal(checks.token!.ok, true, checks.token!.message);
+    assert.match(checks.token!.message, new RegExp(`holds every scope asked for \\(${USER_SCOPES.length} granted\\)`));
   });
 
   it('renders a Markdown report with every check and its fix', () => {
