@@ -111,7 +111,7 @@ describe('sign-in failures say what to do (commands against the simulator)', fun
   it('the APIs off: sign-in names Administration > Config > Connectors', async () => {
     await simControl('globals', { rest_api: 0, rest_fhir_api: 0, rest_portal_api: 0 });
     try {
-      await rejectsWith(executeCommand('openemr.login', { serverId, ...ADMIN }), /API is disabled.*Fix: In Administration > Config > Connectors, enable/);
+      await rejectsWith(executeCommand('openemr.login', { serverId, ...ADMIN }), /API is disabled.*Fix: In Administration > Config > Connectors, turn on "Enable OpenEMR Standard REST API"/);
     } finally {
       await simControl('globals', { rest_api: 1, rest_fhir_api: 1, rest_portal_api: 1 });
     }
