@@ -27,7 +27,8 @@ export function run(): Promise<void> {
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const summary = { passed: runner.stats?.passes ?? 0, failed: failures };
-      report(formatSummary(summary));
+      // The runner outside prints the closing line; this one tells where the counts came from.
+      report(`in the extension host: ${formatSummary(summary)}`);
       // The harness reads the counts from this file rather than trusting console forwarding.
       const resultFile = process.env.OPENEMR_TEST_RESULT_FILE;
       if (resultFile) writeFileSync(resultFile, JSON.stringify(summary));
