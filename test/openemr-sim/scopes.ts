@@ -26,8 +26,10 @@ const STANDARD: Record<string, [v1: 'r' | 'w' | 'rw' | '', v2: string]> = {
   employer: ['r', 's'], encounter: ['rw', 'crus'], facility: ['rw', 'crus'], immunization: ['r', 'rs'], insurance: ['rw', 'crus'],
   insurance_company: ['rw', 'crus'], insurance_type: ['r', 's'], list: ['r', 'r'], medical_problem: ['rw', 'cruds'], medication: ['rw', 'cruds'],
   message: ['w', 'cud'], patient: ['rw', 'crus'], practitioner: ['rw', 'crus'], prescription: ['r', 'crds'], procedure: ['r', 'rs'],
-  product: ['r', 's'], soap_note: ['rw', 'crus'], surgery: ['rw', 'cruds'], transaction: ['rw', 'cuds'], user: ['r', 'rs'], version: ['r', 's'], vital: ['rw', 'crus'],
+  product: ['r', 's'], background_service: ['rw', 'crs'], soap_note: ['rw', 'crus'], surgery: ['rw', 'cruds'], transaction: ['rw', 'cuds'], user: ['r', 'rs'], version: ['r', 's'], vital: ['rw', 'crus'],
 };
+/** Standard-API resources the 7.0.3 list does not have. */
+const SINCE_8 = new Set(['employer', 'background_service']);
 const PATIENT_STANDARD: Record<string, string> = { patient: 's', encounter: 'rs', appointment: 'rs' };
 const OPERATIONS = ['user/DocumentReference.$docref', 'patient/DocumentReference.$docref'];
 const SYSTEM_OPERATIONS = ['system/Patient.$export', 'system/Group.$export', 'system/*.$export', 'system/*.$bulkdata-status'];
@@ -62,7 +64,7 @@ function v1Scopes(s: ScopeSettings): Set<string> {
   for (const r of FHIR_V1) for (const c of contexts) set.add(`${c}/${r}.read`);
   for (const r of FHIR_V1_WRITE) set.add(`user/${r}.write`);
   for (const [r, [v1]] of Object.entries(STANDARD)) {
-    if (r === 'employer' && s.flavor === 7) continue;
+    if (SINCE_8.has(r) && s.flavor === 7) continue;
     if (v1.includes('r')) set.add(`user/${r}.read`);
     if (v1.includes('w')) set.add(`user/${r}.write`);
   }

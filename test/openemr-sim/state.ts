@@ -1,5 +1,6 @@
 /** Everything one running simulator knows: options, globals, clients, tokens, data, keys, counters. */
 import type { JWK } from 'jose';
+import { BackgroundServiceTable } from './api/background-services.js';
 import { DataStore } from './data/store.js';
 import { flavorErrors, type FlavorErrors } from './errors.js';
 import { SigningKey } from './keys.js';
@@ -62,6 +63,8 @@ export class SimState {
   readonly clients = new Map<string, ClientRecord>();
   readonly tokens = new TokenStore();
   data: DataStore;
+  /** 8.x's background services; their run clock is not written to --data-file */
+  backgroundServices = new BackgroundServiceTable();
   readonly errors: FlavorErrors;
   readonly counters: Counters = { tokenRequests: 0, byGrant: {}, requests: 0 };
   readonly failRng: Rng;
@@ -105,6 +108,7 @@ export class SimState {
     this.data.stopFilling();
     this.data = this.freshData();
     this.data.fillInBackground();
+    this.backgroundServices = new BackgroundServiceTable();
     this.users = userLogins(this.data);
     this.patientLogins = patientLogins(this.data);
     this.counters.tokenRequests = 0;

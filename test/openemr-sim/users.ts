@@ -31,12 +31,15 @@ const MEDICAL_RECORD = new Set([
   'Encounter', 'Observation', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'Immunization', 'Procedure', 'DiagnosticReport',
 ]);
 
+/** Resources behind OpenEMR's admin/super ACL: only the administrator may use them. */
+const ADMIN_ONLY = ['background_service'];
+
 export function userLogins(data: DataStore): UserLogin[] {
   const [admin, doctor, clerk = doctor] = data.globals.user;
   return [
     { username: 'admin', password: PASSWORD, uuid: String(admin.uuid), fname: String(admin.fname), lname: String(admin.lname) },
-    { username: 'mfa', password: PASSWORD, uuid: String(doctor.uuid), fname: String(doctor.fname), lname: String(doctor.lname), mfaSecret: MFA_SECRET },
-    { username: 'clerk', password: PASSWORD, uuid: String(clerk.uuid), fname: String(clerk.fname), lname: String(clerk.lname), aclDenied: MEDICAL_RECORD },
+    { username: 'mfa', password: PASSWORD, uuid: String(doctor.uuid), fname: String(doctor.fname), lname: String(doctor.lname), mfaSecret: MFA_SECRET, aclDenied: new Set(ADMIN_ONLY) },
+    { username: 'clerk', password: PASSWORD, uuid: String(clerk.uuid), fname: String(clerk.fname), lname: String(clerk.lname), aclDenied: new Set([...MEDICAL_RECORD, ...ADMIN_ONLY]) },
   ];
 }
 

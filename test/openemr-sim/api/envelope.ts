@@ -61,10 +61,15 @@ export function listReply(ctx: RequestContext, rows: RowList, p: Paging = paging
   return reply.json(200, { validationErrors: [], internalErrors: [], data: page, links });
 }
 
+/** Any data in the envelope, without errors. */
+export function envelopeReply(data: unknown, status = 200): Reply {
+  return reply.json(status, { validationErrors: [], internalErrors: [], data });
+}
+
 /** A single-item answer; missing items answer 404 with a null body. */
 export function itemReply(row: Row | undefined, status = 200): Reply {
   if (!row) return reply.json(404, null);
-  return reply.json(status, { validationErrors: [], internalErrors: [], data: row });
+  return envelopeReply(row, status);
 }
 
 export function validationReply(errors: Record<string, string>): Reply {

@@ -1,11 +1,11 @@
 /** The standard REST API under /apis/{site}/api (facts §5), table-driven over the one data set. */
 import { blankPatient, type ChildRow } from '../data/records.js';
 import { INSURANCE_TYPES, OPTION_LISTS } from '../data/vocabulary.js';
-import { reply } from '../reply.js';
 import { apiRoute as api, type ApiRoute } from './api-route.js';
+import { BACKGROUND_SERVICE_ROUTES } from './background-services.js';
 import { childRoutes, crossPatientRoutes, globalRoutes } from './collections.js';
 import { documentRoutes } from './documents.js';
-import { itemReply, jsonBody, listReply, pagingOf, validationReply } from './envelope.js';
+import { envelopeReply, itemReply, jsonBody, listReply, pagingOf, validationReply } from './envelope.js';
 import { patientByPid, patientByPuuid, withPuuid } from './parents.js';
 import { filterPatients } from './patients.js';
 import { mergeScalars, requireFields } from './writes.js';
@@ -90,7 +90,7 @@ const fixedRoutes: ApiRoute[] = [
     const row = ctx.state.data.child('prescription', params.uuid);
     if (!row) return itemReply(undefined);
     ctx.state.data.deleteChild('prescription', row.pid, row.id);
-    return reply.json(200, { validationErrors: [], internalErrors: [], data: { message: 'record deleted' } });
+    return envelopeReply({ message: 'record deleted' });
   }, { v8: true }),
 ];
 
@@ -124,6 +124,7 @@ export const STANDARD_ROUTES: ApiRoute[] = [
   ...globalRoutes('user', 'uuid', false),
   ...globalRoutes('drug', 'uuid', false),
   ...fixedRoutes,
+  ...BACKGROUND_SERVICE_ROUTES,
 ];
 
 export function routesFor(flavor: 7 | 8): ApiRoute[] {
