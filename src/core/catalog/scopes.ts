@@ -114,7 +114,7 @@ export interface ScopeCatalogEntry {
 type StdRow = [resource: string, v1: 'r' | 'w' | 'rw', v2: string, since?: '8.x'];
 /** Standard-API user/ scopes (facts §4): v1 read/write and the 8.x v2 letters. */
 const STANDARD_SCOPE_ROWS: StdRow[] = [
-  ['allergy', 'rw', 'cruds'], ['appointment', 'rw', 'cruds'], ['dental_issue', 'rw', 'cruds'], ['document', 'rw', 'crs'],
+  ['allergy', 'rw', 'cruds'], ['appointment', 'rw', 'cruds'], ['background_service', 'rw', 'crs', '8.x'], ['dental_issue', 'rw', 'cruds'], ['document', 'rw', 'crs'],
   ['drug', 'r', 'rs'], ['employer', 'r', 's', '8.x'], ['encounter', 'rw', 'crus'], ['facility', 'rw', 'crus'],
   ['immunization', 'r', 'rs'], ['insurance', 'rw', 'crus'], ['insurance_company', 'rw', 'crus'], ['insurance_type', 'r', 's'],
   ['list', 'r', 'r'], ['medical_problem', 'rw', 'cruds'], ['medication', 'rw', 'cruds'], ['message', 'w', 'cud'],
