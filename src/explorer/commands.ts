@@ -90,12 +90,16 @@ export class ExplorerCommands {
     return found;
   }
 
-  private refresh(arg: unknown): { refreshed: string } {
+  /** Resolves once a record is read again; lists load when VS Code asks for them. */
+  private async refresh(arg: unknown): Promise<{ refreshed: string }> {
     if (arg instanceof LeafNode && arg.path) {
-      void withViewProgress(() => arg.reload()).then(
-        () => this.provider.refresh(arg),
-        (error: unknown) => void vscode.window.showWarningMessage(isOpenEmrError(error) ? `${error.explanation} ${error.fix}` : String(error)),
-      );
+      try {
+        await withViewProgress(() => arg.reload());
+        this.provider.refresh(arg);
+      } catch (error) {
+        // The record keeps what it showed; the warning is a notification, never a modal.
+        void vscode.window.showWarningMessage(isOpenEmrError(error) ? `${error.explanation} ${error.fix}` : String(error));
+      }
       return { refreshed: arg.id };
     }
     if (arg instanceof ExplorerNode) {

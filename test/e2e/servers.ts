@@ -29,9 +29,8 @@ export async function firstChildRow(row: Locator): Promise<Locator> {
 }
 
 /**
- * Expands a tree row (a click toggles it) and waits for its first child. A list (`counted`) draws itself
- * again once its count is known, and VS Code fetches its rows anew then: a row expanded before that redraw
- * lands stays empty, so wait for the count first.
+ * Expands a tree row (a click toggles it) and waits for its first child; with `counted`, a list's count is
+ * awaited first (the explorer's own test expands rows without it, to prove they survive the redraw).
  */
 export async function expandRow(text: string | RegExp, options: { counted?: boolean } = {}): Promise<void> {
   const target = serverTreeRow(text);

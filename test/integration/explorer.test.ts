@@ -2,7 +2,7 @@
 // search, scope-based hiding, error nodes with Retry, leaf commands, and a patient token's own record.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, executeCommand, simControl, simUrl, waitFor } from './helpers';
+import { activateExtension, closeAllEditors, executeCommand, EXTENSION_ID, simControl, simUrl, waitFor } from './helpers';
 import { Relay } from './relay';
 
 /** The parts of the extension's explorer API the tests read (the tree is read as VS Code reads it). */
@@ -65,6 +65,22 @@ async function serverRow(serverId: string, status = /signed in/): Promise<Row> {
   }, 15_000, `server ${serverId} ${String(status)}`);
 }
 
+/** The commands a row's menu offers (inline buttons or the context menu), by the manifest's `when` clauses. */
+function menu(contextValue: string | undefined, inline: boolean): string[] {
+  const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, Array<{ command: string; when?: string; group?: string }>> } };
+  const holds = (clause: string): boolean => {
+    const [, key, op, value] = /^(\w+) (==|=~) (.+)$/.exec(clause.trim()) ?? [];
+    const actual = key === 'view' ? 'openemr.explorer' : key === 'viewItem' ? (contextValue ?? '') : undefined;
+    if (actual === undefined || !value) throw new Error(`unexpected when clause: ${clause}`);
+    return op === '==' ? actual === value : new RegExp(value.slice(1, -1)).test(actual);
+  };
+  return manifest.contributes.menus['view/item/context']!
+    .filter((entry) => (entry.group?.startsWith('inline') ?? false) === inline && (entry.when ?? '').split('&&').every(holds))
+    .map((entry) => entry.command.replace('openemr.explorer.', ''));
+}
+
+const simRequests = async (): Promise<number> => (await fetch(`${simUrl()}/__sim/counters`).then((r) => r.json() as Promise<{ requests: number }>)).requests;
+
 async function setting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('openemr.explorer').update(key, value, vscode.ConfigurationTarget.Global);
 }
@@ -85,6 +101,24 @@ describe('explorer (Servers tree)', function () {
     await setting('pageSize', undefined);
     await setting('unreadableGroups', undefined);
     await closeAllEditors();
+  });
+
+  it('shows a server signed out with Sign In, Refresh, Diagnose and Remove, and signs in, diagnoses and removes through them', async () => {
+    const { serverId: outId } = await executeCommand<{ serverId: string }>('openemr.addServer', { baseUrl: simUrl(), name: 'Explorer signed out' });
+    const out = await serverRow(outId, /signed out/);
+    assert.equal(out.item.contextValue, 'server.signedOut');
+    assert.deepEqual(menu(out.item.contextValue, true), ['signIn', 'refresh', 'diagnose', 'removeServer']);
+    const [prompt] = await rows(out.node);
+    assert.equal(prompt!.item.command?.command, 'openemr.explorer.signIn');
+    const { clientId, enabled } = await executeCommand<{ clientId: string; enabled: boolean | 'unknown' }>('openemr.registerClient', { serverId: outId, applicationType: 'private', scopes: READ_SCOPES });
+    if (enabled !== true) await simControl(`clients/${encodeURIComponent(clientId)}/enable`);
+    await executeCommand('openemr.explorer.signIn', { serverId: outId, grant: 'password', scopes: READ_SCOPES, ...ADMIN_LOGIN });
+    const signedIn = await serverRow(outId, /signed in as admin/);
+    assert.deepEqual(menu(signedIn.item.contextValue, true), ['refresh', 'diagnose', 'removeServer']);
+    const diagnosis = await executeCommand<{ checks: unknown[] }>('openemr.explorer.diagnose', { serverId: outId });
+    assert.ok(Array.isArray(diagnosis.checks) && diagnosis.checks.length > 0);
+    await executeCommand('openemr.explorer.removeServer', { serverId: outId });
+    await waitFor(async () => !(await rows()).some((r) => r.node.id === `server:${outId}`), 15_000, 'the removed server to leave the tree');
   });
 
   it('shows the server signed in, with Patients, the readable collections, Lists and FHIR', async () => {
@@ -112,6 +146,7 @@ describe('explorer (Servers tree)', function () {
     assert.deepEqual((await rows(first!.node)).map((r) => r.label), ['Standard API', 'FHIR']);
     const standard = await find(first!.node, 'Standard API');
     const encounters = await find(standard.node, 'Encounters');
+    assert.equal(encounters.item.description, undefined, 'no count before the group is expanded: groups load lazily');
     const encounterRows = await rows(encounters.node);
     assert.ok(encounterRows.length >= 1);
     assert.match(encounterRows[0]!.label, /^\d{4}-\d{2}-\d{2} · /, 'encounter: date · reason');
@@ -121,7 +156,11 @@ describe('explorer (Servers tree)', function () {
     const vitals = await rows((await find(encounterRows[0]!.node, 'Vitals')).node);
     assert.match(vitals[0]!.label, /BP \d+\/\d+/);
     const fhirConditions = await rows((await find((await find(first!.node, 'FHIR')).node, 'Condition')).node);
-    assert.ok(fhirConditions.every((r) => r.item.command?.command === 'openemr.explorer.open'));
+    assert.ok(fhirConditions.length > 0 && fhirConditions.every((r) => r.item.command?.command === 'openemr.explorer.open'));
+    const problems = await rows((await find(standard.node, 'Medical Problems')).node);
+    const icon = (r: Row | undefined): string | undefined => (r?.item.iconPath as vscode.ThemeIcon | undefined)?.id;
+    const icons = [icon(encounterRows[0]), icon(vitals[0]), icon(problems[0]), icon(fhirConditions[0])];
+    assert.ok(icons.every(Boolean) && new Set(icons).size === icons.length, `an icon per kind: ${icons.join(', ')}`);
   });
 
   it('pages Patients with Load more to the end, sorted by last name', async () => {
@@ -159,8 +198,15 @@ describe('explorer (Servers tree)', function () {
     await executeCommand('openemr.explorer.searchPatients', { serverId, query: dob });
     const byDob = await rows(patients.node);
     assert.ok(byDob.some((r) => r.node.id === someone.node.id) && byDob.every((r) => String(r.item.description).startsWith(dob)));
+    const byField = await executeCommand<{ filter: string }>('openemr.explorer.searchPatients', { serverId, query: 'sex=Female' });
+    assert.equal(byField.filter, 'sex=Female');
+    const women = await rows(patients.node);
+    assert.ok(women.length > 1 && women.every((r) => r.item.contextValue === 'loadMore' || String(r.item.description).endsWith('Female')));
+    const filteredItem = await api.provider.getTreeItem(patients.node);
+    assert.deepEqual(menu(filteredItem.contextValue, true), ['searchPatients', 'clearSearch', 'refresh'], 'the clear action on the filtered list');
     await executeCommand('openemr.explorer.clearSearch', { serverId });
     assert.equal(api.view.description, undefined);
+    assert.deepEqual(menu((await api.provider.getTreeItem(patients.node)).contextValue, true), ['searchPatients', 'refresh']);
     assert.equal((await rows(patients.node)).length, 21);
   });
 
@@ -188,6 +234,11 @@ describe('explorer (Servers tree)', function () {
     assert.equal(failed[0]!.item.command?.command, 'openemr.explorer.retry');
     assert.ok(failed.length > 1 && failed.slice(1).every((r) => r.item.contextValue === 'patient' || r.item.contextValue === 'loadMore'), 'the loaded rows stay');
     assert.ok((await rows(server.node)).length > 0, 'the server still lists its groups');
+    assert.deepEqual(menu(failed[0]!.item.contextValue, true), ['retry']);
+    const errored = await serverRow(serverId, /^error$/);
+    assert.equal(errored.item.contextValue, 'server.error');
+    assert.match(String(errored.item.tooltip), /could not be refreshed/);
+    assert.deepEqual(menu(errored.item.contextValue, true), ['signIn', 'refresh', 'diagnose', 'removeServer']);
     await executeCommand('openemr.login', { serverId, grant: 'password', scopes: READ_SCOPES, ...ADMIN_LOGIN });
     await executeCommand('openemr.explorer.retry', failed[0]!.node);
     const retried = await rows(patients.node);
@@ -250,13 +301,34 @@ describe('explorer (Servers tree)', function () {
     const patient = (await rows((await find(server.node, 'Patients')).node))[0]!;
     const encounters = await find((await find(patient.node, 'Standard API')).node, 'Encounters');
     const loaded = await rows(encounters.node);
-    const requests = async (): Promise<number> => (await fetch(`${simUrl()}/__sim/counters`).then((r) => r.json() as Promise<{ requests: number }>)).requests;
-    const before = await requests();
+    const before = await simRequests();
     await executeCommand('openemr.explorer.refresh', encounters.node);
     const again = await rows(encounters.node);
     // the counters call itself is one request too
-    assert.equal((await requests()) - before, 2, 'one GET for the refreshed group, nothing else');
+    assert.equal((await simRequests()) - before, 2, 'one GET for the refreshed group, nothing else');
     assert.deepEqual(again.map((r) => r.node.id), loaded.map((r) => r.node.id));
+  });
+
+  it('hands VS Code the same rows after a refresh or Load more of their list, so what is loaded below them stays', async () => {
+    const server = await serverRow(serverId);
+    const patients = await find(server.node, 'Patients');
+    const patient = (await rows(patients.node))[0]!;
+    const encountersOf = async (row: Row): Promise<Row> => find((await find(row.node, 'Standard API')).node, 'Encounters');
+    const encounters = await encountersOf(patient);
+    await rows(encounters.node);
+    const before = await simRequests();
+    // VS Code asks again for the children of a redrawn list and of every expanded row below it, as here.
+    await executeCommand('openemr.explorer.refresh', patients.node);
+    const refreshed = await rows(patients.node);
+    await executeCommand('openemr.explorer.loadMore', refreshed.at(-1)!.node);
+    const more = await rows(patients.node);
+    assert.ok(more.length > refreshed.length);
+    assert.equal(more[0]!.node, patient.node, 'the same patient node');
+    const again = await encountersOf(more[0]!);
+    assert.equal(again.node, encounters.node, 'the same Encounters node');
+    assert.match(String(again.item.description), /^\d+\+?$/, 'still counted');
+    await rows(again.node);
+    assert.equal((await simRequests()) - before, 3, 'the first page again, the next page, and the counters call: the encounters stay loaded');
   });
 
   it('lists documents by category and downloads one into an editor', async () => {
@@ -268,6 +340,8 @@ describe('explorer (Servers tree)', function () {
     const files = (await Promise.all(categories.map((c) => rows(c.node)))).flat().filter((r) => r.item.contextValue === 'leaf.document');
     assert.equal(files.length, 1, 'the simulator gives each patient one document');
     assert.equal(files[0]!.item.command?.command, 'openemr.explorer.openDocument');
+    assert.deepEqual(menu(files[0]!.item.contextValue, true), ['openDocument']);
+    assert.ok(menu(files[0]!.item.contextValue, false).includes('openDocument'));
     const { uri } = await executeCommand<{ uri: string }>('openemr.explorer.openDocument', files[0]!.node);
     assert.ok(uri.endsWith(files[0]!.label), uri);
     const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === uri && vscode.window.activeTextEditor, 10_000, 'the downloaded document');
@@ -286,6 +360,10 @@ describe('explorer (Servers tree)', function () {
     const { curl } = await executeCommand<{ curl: string }>('openemr.explorer.copyCurl', leaf.node);
     assert.ok(curl.includes('$OPENEMR_TOKEN') && curl.includes(`/medical_problem/${id}`));
     assert.ok(!/Bearer [A-Za-z0-9_-]{20,}/.test(curl), 'no token in the cURL');
+    assert.deepEqual(menu(leaf.item.contextValue, false), ['open', 'openRaw', 'copyId', 'copyCurl', 'refresh']);
+    const before = await simRequests();
+    assert.deepEqual(await executeCommand('openemr.explorer.refresh', leaf.node), { refreshed: leaf.node.id });
+    assert.equal((await simRequests()) - before, 2, 'one GET for the record, and the counters call');
     const opened = await executeCommand<{ path: string }>('openemr.explorer.open', leaf.node);
     assert.match(opened.path, new RegExp(`/api/patient/[^/]+/medical_problem/${id}$`));
     await executeCommand('openemr.explorer.openRaw', leaf.node);

@@ -18,6 +18,8 @@ export interface ServerScope {
 }
 
 export abstract class ExplorerNode {
+  private built: ExplorerNode[] | undefined;
+
   /** `id` is the TreeItem id: stable across refreshes, so VS Code keeps the expansion state. */
   constructor(
     readonly parent: ExplorerNode | undefined,
@@ -30,8 +32,17 @@ export abstract class ExplorerNode {
     return [];
   }
 
-  /** Forgets loaded data, so the next getChildren fetches again. */
+  /**
+   * Children that never change (folders, groups), built once. VS Code asks for the children of a redrawn
+   * node again, and of every expanded node below it: the same objects keep what they loaded.
+   */
+  protected fixedChildren(build: () => ExplorerNode[]): ExplorerNode[] {
+    this.built ??= build();
+    return this.built;
+  }
+
+  /** Forgets loaded data, so the next getChildren fetches again; fixed children forget theirs too. */
   invalidate(): void {
-    // Nodes without data have nothing to forget.
+    for (const child of this.built ?? []) child.invalidate();
   }
 }

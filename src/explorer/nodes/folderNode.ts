@@ -15,7 +15,7 @@ export class FolderNode extends ExplorerNode {
   }
 
   override getChildren(): ExplorerNode[] {
-    return this.children(this);
+    return this.fixedChildren(() => this.children(this));
   }
 
   getTreeItem(): vscode.TreeItem {

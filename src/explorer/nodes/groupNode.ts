@@ -7,7 +7,7 @@ import type { ExplorerNode, ServerScope } from './base';
 import { groupNodes } from './groups';
 import { LeafNode } from './leafNode';
 import { MessageNode } from './messageNode';
-import { PagedNode } from './pagedNode';
+import { PagedNode, type RowNode } from './pagedNode';
 import { ENCOUNTER_GROUPS } from '../catalog';
 
 export class GroupNode extends PagedNode<Row, Row> {
@@ -33,8 +33,11 @@ export class GroupNode extends PagedNode<Row, Row> {
     return new PagedList<Row>((page) => fetchGroupPage(this.scope.client, this.spec, this.ctx, page, this.query), this.scope.settings().pageSize);
   }
 
-  protected rowNode(row: Row, index: number): ExplorerNode {
-    const id = `${this.id}/${recordId(row) || `#${index}`}`;
+  protected rowId(row: Row, index: number): string {
+    return `${this.id}/${recordId(row) || `#${index}`}`;
+  }
+
+  protected rowNode(row: Row, id: string): RowNode<Row> {
     if (this.spec.kind === 'encounter' && this.spec.api === 'standard') return new EncounterNode(this, id, this.scope, this.spec, row, this.ctx);
     return new LeafNode(this, id, this.scope, this.spec, row, this.ctx);
   }
@@ -61,8 +64,7 @@ export class EncounterNode extends LeafNode {
   }
 
   override getChildren(): ExplorerNode[] {
-    const ctx: PathContext = { ...this.ctx, eid: encounterNumber(this.row) };
-    return groupNodes(this, this.scope, ENCOUNTER_GROUPS, ctx);
+    return this.fixedChildren(() => groupNodes(this, this.scope, ENCOUNTER_GROUPS, { ...this.ctx, eid: encounterNumber(this.row) }));
   }
 }
 
@@ -80,15 +82,15 @@ abstract class GroupOfGroupsNode extends GroupNode {
 /** Documents: OpenEMR lists them by category (`?path=`), so the group holds one node per category. */
 export class DocumentsNode extends GroupOfGroupsNode {
   override getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve(
+    return Promise.resolve(this.fixedChildren(() =>
       this.scope.settings().documentCategories.map((category) => new GroupNode(this, this.scope, this.spec, this.ctx, { path: category }, category, `category:${category}`)),
-    );
+    ));
   }
 }
 
 /** A group whose spec lists sub-groups (a patient's Provenance, one per target type), each gated by the token's scopes. */
 export class SubgroupsNode extends GroupOfGroupsNode {
   override getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve(groupNodes(this, this.scope, this.spec.subgroups ?? [], this.ctx));
+    return Promise.resolve(this.fixedChildren(() => groupNodes(this, this.scope, this.spec.subgroups ?? [], this.ctx)));
   }
 }

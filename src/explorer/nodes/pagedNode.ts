@@ -1,12 +1,16 @@
 /**
  * A node whose children are rows loaded page by page. A refresh keeps the rows on screen until the new
  * first page arrives; if it fails, the old rows stay under an error node, so a network failure empties nothing.
+ * A row keeps its node object (and what was loaded below it) across redraws, Load more and refreshes.
  */
 import type * as vscode from 'vscode';
 import type { PagedList } from '../pager';
 import { ExplorerNode, type ServerScope } from './base';
 import { ErrorNode } from './errorNode';
 import { LoadMoreNode, type PagedParent } from './loadMoreNode';
+
+/** A node that shows one row of a list; a reload hands it the row's new data. */
+export type RowNode<T> = ExplorerNode & { row: T };
 
 export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParent {
   private pager: PagedList<R, T> | undefined;
@@ -15,10 +19,14 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
   private loadMoreError: unknown;
   /** Set while a redraw waits for VS Code to read this node again. */
   private itemRead: (() => void) | undefined;
+  /** The node of each listed row by id, with the row it last showed. */
+  private rowNodes = new Map<string, { row: T; node: RowNode<T> }>();
 
   abstract readonly scope: ServerScope;
   protected abstract createPager(): PagedList<R, T>;
-  protected abstract rowNode(row: T, index: number): ExplorerNode;
+  /** The tree id of a row's node, stable across reloads. */
+  protected abstract rowId(row: T, index: number): string;
+  protected abstract rowNode(row: T, id: string): RowNode<T>;
 
   protected get list(): PagedList<R, T> {
     this.pager ??= this.createPager();
@@ -35,6 +43,7 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
   }
 
   override invalidate(): void {
+    super.invalidate();
     if (this.pager?.isLoaded) this.previous = this.pager;
     this.pager = undefined;
     this.loadMoreError = undefined;
@@ -86,8 +95,17 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
     });
   }
 
+  /** The rows' nodes: the same objects as last time for rows still listed, updated when the list was reloaded. */
   private nodesOf(list: PagedList<R, T>, withLoadMore: boolean): ExplorerNode[] {
-    const nodes = list.rows.map((row, i) => this.rowNode(row, i));
+    const listed = new Map<string, { row: T; node: RowNode<T> }>();
+    const nodes: ExplorerNode[] = list.rows.map((row, i) => {
+      const id = this.rowId(row, i);
+      const entry = this.rowNodes.get(id) ?? { row, node: this.rowNode(row, id) };
+      if (entry.row !== row) entry.node.row = entry.row = row;
+      listed.set(id, entry);
+      return entry.node;
+    });
+    this.rowNodes = listed;
     if (withLoadMore && list.hasMore) nodes.push(new LoadMoreNode(this));
     return nodes;
   }

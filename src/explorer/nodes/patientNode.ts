@@ -10,10 +10,15 @@ import { groupNodes } from './groups';
 export class PatientNode extends ExplorerNode {
   constructor(
     parent: ExplorerNode,
+    id: string,
     readonly scope: ServerScope,
-    readonly patient: PatientRow,
+    public row: PatientRow,
   ) {
-    super(parent, `${parent.id}/${patient.uuid || patient.pid || 'unknown'}`);
+    super(parent, id);
+  }
+
+  get patient(): PatientRow {
+    return this.row;
   }
 
   /** Relative path of the patient's record (portal for patient tokens). */
@@ -24,10 +29,12 @@ export class PatientNode extends ExplorerNode {
   }
 
   override getChildren(): ExplorerNode[] {
-    const ctx: PathContext = { puuid: this.patient.uuid, pid: this.patient.pid };
-    return patientSections(this.scope.role).map(
-      (section) => new FolderNode(this, section.id, section.label, (folder) => groupNodes(folder, this.scope, section.groups, ctx), section.id === 'fhir' ? 'flame' : 'folder-library'),
-    );
+    return this.fixedChildren(() => {
+      const ctx: PathContext = { puuid: this.patient.uuid, pid: this.patient.pid };
+      return patientSections(this.scope.role).map(
+        (section) => new FolderNode(this, section.id, section.label, (folder) => groupNodes(folder, this.scope, section.groups, ctx), section.id === 'fhir' ? 'flame' : 'folder-library'),
+      );
+    });
   }
 
   getTreeItem(): vscode.TreeItem {

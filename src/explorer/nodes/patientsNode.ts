@@ -43,8 +43,12 @@ export class PatientsNode extends PagedNode<Record<string, unknown>, PatientRow>
     return new PagedList(fetch, this.scope.settings().pageSize, trimPatient);
   }
 
-  protected rowNode(row: PatientRow): ExplorerNode {
-    return new PatientNode(this, this.scope, row);
+  protected rowId(row: PatientRow): string {
+    return `${this.id}/${row.uuid || row.pid || 'unknown'}`;
+  }
+
+  protected rowNode(row: PatientRow, id: string): PatientNode {
+    return new PatientNode(this, id, this.scope, row);
   }
 
   protected emptyNode(): ExplorerNode {

@@ -38,12 +38,12 @@ export class ServerNode extends ExplorerNode {
     return this.patientsNode;
   }
 
-  /** A server refresh re-fetches its subtree; the patient filter stays. */
-  override invalidate(): void {
-    this.patientsNode?.invalidate();
+  /** Built once: a server refresh re-fetches every list below it (the patient filter stays). */
+  override getChildren(): ExplorerNode[] {
+    return this.fixedChildren(() => this.buildChildren());
   }
 
-  override getChildren(): ExplorerNode[] {
+  private buildChildren(): ExplorerNode[] {
     const scope = this.scope;
     if (!scope) {
       return [new MessageNode(this, `${this.id}/sign-in`, 'Sign in to browse this server', {
