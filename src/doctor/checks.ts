@@ -28,6 +28,18 @@ export interface DoctorCheck {
   fix?: string;
   /** The check could not run because an earlier one failed. */
   skipped?: boolean;
+  /** The API's raw answer behind the check (the first request's), for the JSON viewer. */
+  answer?: DoctorAnswer;
+}
+
+/** An answer as received: what the viewer's header shows, and the body's exact bytes. */
+export interface DoctorAnswer {
+  method: string;
+  url: string;
+  status: number;
+  timeMs: number;
+  sizeBytes: number;
+  body: Uint8Array;
 }
 
 export interface DoctorInput {
@@ -168,8 +180,9 @@ async function firstRequest(input: DoctorInput): Promise<DoctorCheck> {
   const [path, query] = standard ? ['/api/patient', { _limit: 1 }] as const : ['/fhir/Patient', { _count: 1 }] as const;
   try {
     const res = await input.api.request('GET', path, undefined, { query, signal: input.signal });
-    if (res.error) return check('first-request', false, `GET ${path} answered ${res.status}: ${res.error.message}`, res.error.fix);
-    return check('first-request', true, `GET ${path} answered ${res.status} in ${res.ms} ms.`);
+    const answer: DoctorAnswer = { method: res.method, url: res.url, status: res.status, timeMs: res.ms, sizeBytes: res.size, body: res.bytes };
+    if (res.error) return { ...check('first-request', false, `GET ${path} answered ${res.status}: ${res.error.message}`, res.error.fix), answer };
+    return { ...check('first-request', true, `GET ${path} answered ${res.status} in ${res.ms} ms.`), answer };
   } catch (err) {
     const e = errorOf(err);
     return check('first-request', false, `GET ${path} failed: ${e.message}`, e.fix);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Dialog, FrameLocator } from 'playwright-core';
 import { simAccessToken, simGet, storeHostilePatients, xssCorpus } from '../unit/viewer/fixtures/simPatients';
-import { page, quickInput, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
-import { addServerAndSignIn, expandRow, firstChildRow, removeServerThroughUi, serverTreeRow } from './servers';
+import { notification, page, quickInput, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
+import { addServerAndSignIn, expandRow, firstChildRow, pickIfAsked, removeServerThroughUi, serverTreeRow } from './servers';
 
 /** Opens a saved response the way a user can: open the .json file, then "OpenEMR: Open in JSON Viewer". */
 async function openInViewer(file: string): Promise<FrameLocator> {
@@ -58,6 +58,20 @@ function countMatches(value: unknown, needle: string): number {
   }
   return hit(String(value));
 }
+
+/** What "Copy" put on the clipboard: the workbench writes it through the browser's clipboard. */
+async function copied(click: () => Promise<void>): Promise<string> {
+  await page().context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page().url()).origin });
+  await page().evaluate(() => navigator.clipboard.writeText('(nothing copied)'));
+  await click();
+  return waitFor(async () => {
+    const text = await page().evaluate(() => navigator.clipboard.readText());
+    return text !== '(nothing copied)' && text;
+  }, 10_000, 'the copied text');
+}
+
+const visibleRows = (frame: FrameLocator) => frame.locator('.vlist.tree .vrow:not([hidden])');
+const selectedIndex = (frame: FrameLocator) => frame.locator('.vlist.tree .vrow.selected').getAttribute('data-index');
 
 describe('viewer (UI)', function () {
   this.timeout(180_000);
@@ -120,6 +134,10 @@ describe('viewer (UI)', function () {
     await page().keyboard.press('End');
     await page().keyboard.press('Home');
     assert.equal(await frame.locator('.vrow.selected').getAttribute('data-index'), '0');
+    // Copy key path, FHIRPath-style, of a clicked row.
+    await frame.locator('select.level').selectOption('1'); // every top-level key in view
+    await frame.locator('.vlist.tree .vrow', { hasText: /^birthDate: / }).click();
+    assert.equal(await copied(() => frame.getByRole('button', { name: 'Copy the FHIRPath-style path of the selected row' }).click()), 'Patient.birthDate');
     await screenshot('viewer-patient');
   });
 
@@ -135,6 +153,103 @@ describe('viewer (UI)', function () {
     const firstType = await frame.locator('.bundle-list .bundle-row .col-type').first().textContent();
     assert.equal(firstType, 'Patient');
     await screenshot('viewer-bundle');
+  });
+
+  it('envelope errors above the data; levels, keyboard, copy, search next/previous, raw view and wrap; reloads when shown again', async () => {
+    const doc = {
+      validationErrors: { fname: 'is required', DOB: ['must be a date'] },
+      internalErrors: ['database unavailable'],
+      data: [
+        { fname: 'Ann', lname: 'Lee', tags: ['alpha', 'beta'] },
+        { fname: 'Bob', lname: 'Lee', tags: ['alpha'] },
+        { fname: 'Cy', lname: 'Alpha', note: 'word '.repeat(400) },
+      ],
+    };
+    const file = path.join(dir, 'envelope.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const frame = await openInViewer(file);
+
+    // The envelope's errors, listed above the tree.
+    assert.deepEqual(await frame.locator('.envelope-errors li').allTextContents(), ['fname: is required', 'DOB: must be a date', 'database unavailable']);
+    assert.equal(await frame.locator('.envelope-errors h2').first().textContent(), 'Validation errors (2)');
+    const errorsFirst = await frame.locator('.envelope-errors').evaluate((box) => {
+      const tree = box.ownerDocument.querySelector('.vlist.tree');
+      return tree !== null && (box.compareDocumentPosition(tree) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    });
+    assert.equal(errorsFirst, true, 'the errors come before the data');
+
+    // Expand to a level.
+    await frame.locator('select.level').selectOption('0');
+    await waitFor(async () => (await visibleRows(frame).count()) === 1, 5_000, 'collapse all');
+    await frame.locator('select.level').selectOption('1');
+    await waitFor(async () => (await visibleRows(frame).count()) === 4, 5_000, 'level 1');
+    assert.deepEqual(await visibleRows(frame).allTextContents(), ['▾{3 keys}', '▸validationErrors: {2 keys}', '▸internalErrors: [1 item]', '▸data: [3 items]']);
+
+    // Keyboard: down to data, Right opens it, Right steps in, Left steps out, Left closes.
+    await frame.locator('.vlist.tree').focus();
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown']) await page().keyboard.press(key);
+    assert.equal(await selectedIndex(frame), '3');
+    await page().keyboard.press('ArrowRight');
+    assert.equal(await frame.locator('.vrow[data-index="3"]').getAttribute('aria-expanded'), 'true');
+    assert.equal(await visibleRows(frame).count(), 7);
+    await page().keyboard.press('ArrowRight');
+    assert.equal(await selectedIndex(frame), '4');
+    await page().keyboard.press('ArrowLeft');
+    assert.equal(await selectedIndex(frame), '3');
+    await page().keyboard.press('ArrowLeft');
+    assert.equal(await frame.locator('.vrow[data-index="3"]').getAttribute('aria-expanded'), 'false');
+    assert.equal(await visibleRows(frame).count(), 4);
+
+    // Copy value and JSONPath of the selected row; FHIRPath only for FHIR documents.
+    assert.equal(await copied(() => frame.getByRole('button', { name: 'Copy the JSONPath of the selected row' }).click()), '$.data');
+    await frame.locator('.vlist.tree').focus();
+    for (const key of ['ArrowRight', 'ArrowDown', 'ArrowRight', 'ArrowDown']) await page().keyboard.press(key);
+    assert.equal(await frame.locator('.vrow.selected').textContent(), 'fname: "Ann"');
+    assert.equal(await copied(() => frame.getByRole('button', { name: 'Copy the selected value' }).click()), 'Ann');
+    assert.equal(await copied(() => frame.getByRole('button', { name: 'Copy the JSONPath of the selected row' }).click()), '$.data[0].fname');
+    assert.equal(await frame.getByRole('button', { name: 'Copy the FHIRPath-style path of the selected row' }).isDisabled(), true);
+
+    // Search: count, next and previous (wrapping), regex.
+    const search = frame.locator('.search-input');
+    const count = frame.locator('.match-count');
+    const current = frame.locator('.vlist.tree .vrow.current-match');
+    await search.fill('alpha');
+    await waitFor(async () => (await count.textContent()) === '1 of 3', 10_000, 'the first of 3 matches');
+    assert.equal(await current.textContent(), '0: "alpha"');
+    await search.press('Enter');
+    await waitFor(async () => (await count.textContent()) === '2 of 3', 5_000, 'the next match');
+    await search.press('Shift+Enter');
+    await search.press('Shift+Enter');
+    await waitFor(async () => (await count.textContent()) === '3 of 3', 5_000, 'previous wraps to the last match');
+    assert.equal(await current.textContent(), 'lname: "Alpha"');
+    await search.fill('^al.ha$');
+    await waitFor(async () => (await count.textContent()) === 'No results', 5_000, 'no literal match');
+    await frame.locator('.regex input').check();
+    await waitFor(async () => (await count.textContent()) === '1 of 3', 5_000, 'three regex matches');
+    await search.fill('(');
+    await waitFor(async () => (await count.textContent()) === 'invalid regex', 5_000, 'an invalid regex said so');
+
+    // Raw view, then word wrap: the long note no longer overflows.
+    await frame.getByRole('button', { name: 'Show the raw JSON text' }).click();
+    const raw = frame.locator('pre.raw');
+    assert.equal(await raw.textContent(), JSON.stringify(doc, null, 2));
+    assert.equal(await frame.locator('.vlist.tree').count(), 0, 'the raw text replaces the tree');
+    const overflows = (): Promise<boolean> => raw.evaluate((pre) => pre.scrollWidth > pre.clientWidth + 1);
+    assert.equal(await overflows(), true);
+    await frame.getByRole('button', { name: 'Word wrap (raw view and details)' }).click();
+    assert.equal(await overflows(), false);
+    await frame.getByRole('button', { name: 'Show the raw JSON text' }).click();
+    await visibleRows(frame).first().waitFor();
+
+    // Hidden and shown again, the page is rebuilt (no retainContextWhenHidden) and shows the document again.
+    await frame.locator('#app').evaluate((app) => app.setAttribute('data-marker', 'before'));
+    const viewerTab = page().locator('.tabs-container .tab.active');
+    const tabIndex = await viewerTab.evaluate((tab) => [...tab.parentElement!.children].indexOf(tab));
+    await runCommand('File: New Untitled Text File');
+    await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
+    await page().locator('.tabs-container .tab').nth(tabIndex).click();
+    await waitFor(async () => (await frame.locator('.envelope-errors li').count().catch(() => 0)) === 3, 30_000, 'the viewer drawn again');
+    assert.equal(await frame.locator('#app').getAttribute('data-marker'), null, 'a fresh page, not a retained one');
   });
 
   it('comes back after a window reload (a large document, kept in global storage)', async () => {
@@ -203,6 +318,13 @@ describe('viewer links (UI)', function () {
     assert.ok(card.includes(family!) && card.includes(given!.split(' ')[0]!), `the card names ${patientLabel}: ${card}`);
     const rows = await patient.locator('.vlist.tree .vrow').allTextContents();
     assert.ok(rows.includes(`id: "${reference.slice('Patient/'.length)}"`), 'the tree shows the fetched Patient');
+    // The header shows the request that fetched it.
+    const header = patient.locator('.request-line');
+    assert.equal(await header.locator('.method').textContent(), 'GET');
+    assert.ok((await header.locator('.url').textContent())?.endsWith(`/apis/default/fhir/${reference}`), 'the URL of the reference');
+    assert.equal(await header.locator('.status').textContent(), '200');
+    assert.match((await header.locator('.time').textContent()) ?? '', /^\d+ ms$/);
+    assert.match((await header.locator('.size').textContent()) ?? '', /^\d+(\.\d)? (B|KB)$/);
     await screenshot('viewer-followed-reference');
   });
 
@@ -228,5 +350,19 @@ describe('viewer links (UI)', function () {
     } finally {
       page().context().off('page', onPage);
     }
+  });
+
+  it("the setup doctor's raw answer opens in the viewer through a notification", async () => {
+    await runCommand('OpenEMR: Diagnose Setup');
+    await pickIfAsked(SERVER);
+    const offer = notification(/raw API answers/);
+    await offer.waitFor({ timeout: 60_000 });
+    await offer.locator('.monaco-button', { hasText: 'Open Raw Answers' }).click();
+    await page().locator('.tab.active', { hasText: 'Setup doctor: GET' }).waitFor({ timeout: 30_000 });
+    const frame = webviewFrame();
+    const title = await waitFor(() => frame.locator('h1.title').textContent({ timeout: 2_000 }).then((t) => t ?? undefined, () => undefined), 30_000, 'the raw answer in the viewer');
+    assert.match(title, /^Setup doctor: GET \/(api\/patient\?_limit=1|fhir\/Patient\?_count=1)$/);
+    assert.equal(await frame.locator('.request-line .status').textContent(), '200');
+    assert.ok((await visibleRows(frame).count()) > 3, 'the answer is drawn as a tree');
   });
 });

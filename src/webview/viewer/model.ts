@@ -108,8 +108,9 @@ export class JsonTreeModel {
   }
 
   /**
-   * Expands every container above `level` (the root is level 0) and collapses the rest. Stops adding
-   * rows at `maxRows` so "expand all" on a huge document cannot freeze the page; returns whether it did.
+   * Expands every container above `level` (the root is level 0) and collapses the rest, deeper parts
+   * included: opening a node afterwards shows its children closed. Stops adding rows at `maxRows` so
+   * "expand all" on a huge document cannot freeze the page; returns whether it did.
    */
   expandToLevel(level: number, maxRows = 1_000_000): { truncated: boolean } {
     const rows: TreeNode[] = [];
@@ -119,12 +120,15 @@ export class JsonTreeModel {
       const node = stack.pop() as TreeNode;
       if (rows.length >= maxRows) {
         truncated = true;
-        node.expanded = false;
+        collapseSubtree(node);
         continue;
       }
       rows.push(node);
       node.expanded = node.depth < level && isContainer(node.value) && childCount(node.value) > 0;
-      if (!node.expanded) continue;
+      if (!node.expanded) {
+        collapseSubtree(node);
+        continue;
+      }
       const children = childrenOf(node);
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
@@ -161,6 +165,16 @@ export class JsonTreeModel {
       if (!chain[i].expanded) this.expandAt(this.indexOf(chain[i]));
     }
     return this.indexOf(target);
+  }
+}
+
+/** Closes a node and every descendant built so far (nodes never built are closed already). */
+function collapseSubtree(node: TreeNode): void {
+  const stack = [node];
+  while (stack.length > 0) {
+    const current = stack.pop() as TreeNode;
+    current.expanded = false;
+    for (const child of current.children ?? []) if (child.children) stack.push(child);
   }
 }
 

@@ -38,6 +38,11 @@ describe('setup doctor (against the simulator)', () => {
     const failed = checks.filter((c) => !c.ok);
     assert.deepEqual(failed, [], JSON.stringify(failed));
     assert.match(byId(checks)['first-request']!.message, /GET \/api\/patient answered 200/);
+    // The raw answer the report offers to open in the JSON viewer: the exact body with its request line.
+    const answer = byId(checks)['first-request']!.answer!;
+    assert.deepEqual([answer.method, answer.status, answer.sizeBytes], ['GET', 200, answer.body.byteLength]);
+    assert.match(answer.url, /\/apis\/default\/api\/patient\?_limit=1$/);
+    assert.equal((JSON.parse(Buffer.from(answer.body).toString('utf8')) as { data: unknown[] }).data.length, 1);
   });
 
   it('names the Connectors setting when the password grant is off', async () => {

@@ -38,6 +38,16 @@ describe('viewer model: flattening', () => {
     assert.deepEqual(labels(model.rows), expanded, 'reopening restores the inner expansion');
   });
 
+  it('expandToLevel closes deeper parts too: opening a node afterwards shows its children closed', () => {
+    const model = new JsonTreeModel(doc);
+    model.expandToLevel(4);
+    model.expandToLevel(1);
+    model.toggle(2); // entry
+    assert.deepEqual(labels(model.rows), ['$', '  resourceType', '  entry', '    0', '    1', '  total']);
+    model.toggle(3); // entry[0]
+    assert.deepEqual(labels(model.rows).slice(3, 6), ['    0', '      resource', '    1'], 'resource stays closed');
+  });
+
   it('toggle on a leaf does nothing and says so', () => {
     const model = new JsonTreeModel(doc);
     model.expandToLevel(1);
