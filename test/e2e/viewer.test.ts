@@ -301,8 +301,18 @@ describe('viewer links (UI)', function () {
     return frame;
   }
 
+  /**
+   * The tree is virtual: only rows in view exist. Searching reveals the first match, whatever the panel's
+   * height (other tests may have left the bottom panel open).
+   */
+  async function revealFirstMatch(frame: FrameLocator, text: string): Promise<void> {
+    await frame.locator('.search-input').fill(text);
+    await waitFor(async () => / of \d+$/.test((await frame.locator('.match-count').textContent()) ?? ''), 15_000, `a match for ${text}`);
+  }
+
   it('follows a FHIR reference of a fetched Condition: the target Patient opens in a new panel', async () => {
     const condition = await openFirstCondition();
+    await revealFirstMatch(condition, 'Patient/');
     const link = condition.locator('.value.link[data-reference^="Patient/"]').first();
     const reference = (await link.getAttribute('data-reference'))!;
     assert.match(reference, /^Patient\/[0-9a-f-]{36}$/);
@@ -330,6 +340,7 @@ describe('viewer links (UI)', function () {
 
   it('asks before opening an http(s) link, and opens nothing when cancelled', async () => {
     const frame = webviewFrame();
+    await revealFirstMatch(frame, 'http');
     const url = frame.locator('.vlist.tree .value.link[data-url^="http"]').first();
     const href = (await url.getAttribute('data-url'))!;
     const popups: string[] = [];
