@@ -53,7 +53,9 @@ const builds = [
 
 if (tests) {
   const dir = 'test/integration';
-  const entries = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  const entries = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(dir, f));
   builds.push({
     ...common,
     minify: false,

@@ -38,7 +38,10 @@ export class OpenEmrAuthenticationProvider implements vscode.AuthenticationProvi
 
   /** Signs in interactively (the server is picked, the scopes are the ones asked for). */
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
-    const result = await vscode.commands.executeCommand<{ serverId: string } | undefined>('openemr.login', { interactive: true, scopes: scopes.length ? [...scopes] : undefined });
+    const result = await vscode.commands.executeCommand<{ serverId: string } | undefined>('openemr.login', {
+      interactive: true,
+      scopes: scopes.length ? [...scopes] : undefined,
+    });
     if (!result) throw new Error('Sign-in to OpenEMR was cancelled');
     return this.sessionOf(this.tokens.state(result.serverId));
   }
@@ -57,7 +60,10 @@ export class OpenEmrAuthenticationProvider implements vscode.AuthenticationProvi
     return {
       id: state.serverId,
       accessToken: await this.tokens.accessToken(state.serverId),
-      account: { id: `${state.serverId}/${state.summary?.subject ?? state.account ?? ''}`, label: accountLabel(state.account, profile.name) },
+      account: {
+        id: `${state.serverId}/${state.summary?.subject ?? state.account ?? ''}`,
+        label: accountLabel(state.account, profile.name),
+      },
       scopes: state.summary?.grantedScopes ?? [],
     };
   }

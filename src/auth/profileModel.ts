@@ -23,7 +23,12 @@ function strings(value: unknown): string[] | undefined {
 /** Makes an id from the name that no other profile uses (ids appear in command arguments, so keep them readable). */
 export function newProfileId(name: string, taken: Iterable<string>): string {
   const used = new Set(taken);
-  const stem = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'server';
+  const stem =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'server';
   let id = stem;
   for (let n = 2; used.has(id); n++) id = `${stem}-${n}`;
   return id;
@@ -47,7 +52,10 @@ export function parseProfile(raw: unknown, fallbackId: string): ServerProfile | 
     return undefined;
   }
   const tls = record(o.tls);
-  const port = typeof o.redirectPort === 'number' && Number.isInteger(o.redirectPort) && o.redirectPort > 0 && o.redirectPort < 65536 ? o.redirectPort : undefined;
+  const port =
+    typeof o.redirectPort === 'number' && Number.isInteger(o.redirectPort) && o.redirectPort > 0 && o.redirectPort < 65536
+      ? o.redirectPort
+      : undefined;
   const apis = strings(o.apis)?.filter((a): a is ApiName => (API_NAMES as readonly string[]).includes(a));
   const profile: ServerProfile = {
     id: text(o.id) ?? fallbackId,
@@ -74,7 +82,11 @@ export function parseProfiles(raw: unknown): ServerProfile[] {
   for (const [index, entry] of (Array.isArray(raw) ? raw : []).entries()) {
     const profile = parseProfile(entry, `server-${index + 1}`);
     if (!profile) continue;
-    if (out.some((p) => p.id === profile.id)) profile.id = newProfileId(profile.id, out.map((p) => p.id));
+    if (out.some((p) => p.id === profile.id))
+      profile.id = newProfileId(
+        profile.id,
+        out.map((p) => p.id),
+      );
     out.push(profile);
   }
   return out;
@@ -90,18 +102,24 @@ export function createProfile(input: NewServerProfile, taken: Iterable<string>):
 }
 
 /** The core's view of a profile; the CA file is read here so that the core never touches the disk. */
-export function toServerConfig(profile: ServerProfile, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ServerConfig {
+export function toServerConfig(
+  profile: ServerProfile,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): ServerConfig {
   return {
     baseUrl: profile.baseUrl,
     site: profile.site,
     allowInsecureHttp: profile.allowInsecureHttp,
     redirectPort: profile.redirectPort,
-    tls: profile.tls ? { ca: profile.tls.caFile ? readFile(profile.tls.caFile) : undefined, allowSelfSigned: profile.tls.allowSelfSigned } : undefined,
+    tls: profile.tls
+      ? { ca: profile.tls.caFile ? readFile(profile.tls.caFile) : undefined, allowSelfSigned: profile.tls.allowSelfSigned }
+      : undefined,
   };
 }
 
 /** True when two profiles need different HTTP clients (the fields the core's ServerConfig is built from). */
 export function connectionChanged(a: ServerProfile, b: ServerProfile): boolean {
-  const key = (p: ServerProfile): string => JSON.stringify([p.baseUrl, p.site, p.allowInsecureHttp, p.redirectPort, p.tls, p.clientId]);
+  const key = (p: ServerProfile): string =>
+    JSON.stringify([p.baseUrl, p.site, p.allowInsecureHttp, p.redirectPort, p.tls, p.clientId]);
   return key(a) !== key(b);
 }

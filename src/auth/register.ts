@@ -27,12 +27,15 @@ export function registerSignIn(context: vscode.ExtensionContext, services: AuthS
   const statusBar = new SignInStatusBar(services.servers, services.tokens);
   context.subscriptions.push(
     provider,
-    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'OpenEMR', provider, { supportsMultipleAccounts: true }),
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'OpenEMR', provider, {
+      supportsMultipleAccounts: true,
+    }),
     statusBar,
   );
   void seedServerFromEnvironment(services)
     .catch((err: unknown) => services.log.warn(`seeding the server profile failed: ${String(err)}`))
     .then(() => services.tokens.loadAll());
-  const testing = context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks(context, services, statusBar, provider) : undefined;
+  const testing =
+    context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks(context, services, statusBar, provider) : undefined;
   return { replaceBrowser: (open) => services.browser.replace(open), testing };
 }

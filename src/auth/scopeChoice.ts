@@ -2,12 +2,24 @@
  * Choosing the scopes of a client registration: the presets, the picker's groups, and the checks OpenEMR
  * would otherwise answer with invalid_scope or invalid_client_metadata. No `vscode` import.
  */
-import { isScopeValidForPublicClient, scopeCatalog, SCOPE_PRESETS, splitScopes, type ScopeApi, type ScopeFilter, type ScopePreset, type ServerCapabilities } from '../core';
+import {
+  isScopeValidForPublicClient,
+  scopeCatalog,
+  SCOPE_PRESETS,
+  splitScopes,
+  type ScopeApi,
+  type ScopeFilter,
+  type ScopePreset,
+  type ServerCapabilities,
+} from '../core';
 
 export type ApplicationType = 'private' | 'public';
 
 /** The catalog filter that matches what the server offers. */
-export function filterFor(caps: Pick<ServerCapabilities, 'flavor' | 'systemScopes'>, applicationType: ApplicationType): ScopeFilter {
+export function filterFor(
+  caps: Pick<ServerCapabilities, 'flavor' | 'systemScopes'>,
+  applicationType: ApplicationType,
+): ScopeFilter {
   return { flavor: caps.flavor ?? 8, systemScopes: caps.systemScopes === true, publicClient: applicationType === 'public' };
 }
 
@@ -35,20 +47,40 @@ export interface ScopeGroup {
   scopes: Array<{ scope: string; description: string }>;
 }
 
-const GROUP_LABELS: Record<ScopeApi, string> = { oidc: 'Identity and access', standard: 'Standard REST API (/api)', fhir: 'FHIR R4 (/fhir)', portal: 'Patient portal (/portal)' };
+const GROUP_LABELS: Record<ScopeApi, string> = {
+  oidc: 'Identity and access',
+  standard: 'Standard REST API (/api)',
+  fhir: 'FHIR R4 (/fhir)',
+  portal: 'Patient portal (/portal)',
+};
 
 /** The picker's groups: every catalog scope the server offers to this kind of client, grouped by API. */
 export function scopeGroups(caps: ServerCapabilities, applicationType: ApplicationType): ScopeGroup[] {
   const entries = scopeCatalog(filterFor(caps, applicationType));
-  const supported = new Set(offered(entries.map((e) => e.scope), caps.scopesSupported));
+  const supported = new Set(
+    offered(
+      entries.map((e) => e.scope),
+      caps.scopesSupported,
+    ),
+  );
   const order: ScopeApi[] = ['oidc', 'standard', 'fhir', 'portal'];
   return order
-    .map((api) => ({ api, label: GROUP_LABELS[api], scopes: entries.filter((e) => e.api === api && supported.has(e.scope)).map((e) => ({ scope: e.scope, description: e.description })) }))
+    .map((api) => ({
+      api,
+      label: GROUP_LABELS[api],
+      scopes: entries
+        .filter((e) => e.api === api && supported.has(e.scope))
+        .map((e) => ({ scope: e.scope, description: e.description })),
+    }))
     .filter((g) => g.scopes.length > 0);
 }
 
 /** Problems that would make OpenEMR reject the registration (empty when it can be sent). */
-export function scopeProblems(scopes: readonly string[], applicationType: ApplicationType, scopesSupported: readonly string[]): string[] {
+export function scopeProblems(
+  scopes: readonly string[],
+  applicationType: ApplicationType,
+  scopesSupported: readonly string[],
+): string[] {
   const list = splitScopes(scopes);
   const problems: string[] = [];
   if (!list.length) problems.push('choose at least one scope');
@@ -58,7 +90,10 @@ export function scopeProblems(scopes: readonly string[], applicationType: Applic
   }
   if (applicationType === 'public') {
     const privileged = list.filter((s) => !isScopeValidForPublicClient(s));
-    if (privileged.length) problems.push(`a public client may not ask for user/ or system/ scopes: ${privileged.join(' ')} (choose a confidential client)`);
+    if (privileged.length)
+      problems.push(
+        `a public client may not ask for user/ or system/ scopes: ${privileged.join(' ')} (choose a confidential client)`,
+      );
   }
   return problems;
 }

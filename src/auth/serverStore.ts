@@ -48,7 +48,10 @@ export class SettingsServerStore implements ServerStore, vscode.Disposable {
   }
 
   async add(input: NewServerProfile): Promise<ServerProfile> {
-    const profile = createProfile(input, this.profiles.map((p) => p.id));
+    const profile = createProfile(
+      input,
+      this.profiles.map((p) => p.id),
+    );
     await this.write([...this.profiles, profile]);
     return profile;
   }

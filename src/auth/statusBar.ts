@@ -14,7 +14,10 @@ export class SignInStatusBar implements vscode.Disposable {
     private readonly servers: ServerStore,
     private readonly tokens: TokenManager,
   ) {
-    this.subscriptions.push(tokens.onDidChange(() => this.update()), servers.onDidChange(() => this.update()));
+    this.subscriptions.push(
+      tokens.onDidChange(() => this.update()),
+      servers.onDidChange(() => this.update()),
+    );
     // The minutes left change on their own.
     this.timer = setInterval(() => this.update(), TICK_MS);
     this.update();
@@ -30,7 +33,11 @@ export class SignInStatusBar implements vscode.Disposable {
       if (!item) {
         item = vscode.window.createStatusBarItem(`openemr.account.${state.serverId}`, vscode.StatusBarAlignment.Left, 10);
         item.name = 'OpenEMR account';
-        item.command = { title: 'OpenEMR account', command: 'openemr.accountMenu', arguments: [{ serverId: state.serverId, interactive: true }] };
+        item.command = {
+          title: 'OpenEMR account',
+          command: 'openemr.accountMenu',
+          arguments: [{ serverId: state.serverId, interactive: true }],
+        };
         this.items.set(state.serverId, item);
       }
       const label = accountLabel(state.account, profile.name);

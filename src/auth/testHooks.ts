@@ -4,7 +4,15 @@
  * they return sign-in states, texts the user sees anyway, and the names (never the values) of secrets.
  */
 import * as vscode from 'vscode';
-import { loadClientSecrets, parseTokenSet, redactingLogger, sessionKey, tokensKey, type ClientSecrets, type TokenSet } from '../core';
+import {
+  loadClientSecrets,
+  parseTokenSet,
+  redactingLogger,
+  sessionKey,
+  tokensKey,
+  type ClientSecrets,
+  type TokenSet,
+} from '../core';
 import type { SignInState } from '../services';
 import { secretStoreOf, type AuthServices } from './createServices';
 import { toServerConfig } from './profileModel';
@@ -69,7 +77,12 @@ function otherWindow(context: vscode.ExtensionContext, services: AuthServices): 
   };
 }
 
-export function createTestHooks(context: vscode.ExtensionContext, services: AuthServices, statusBar: SignInStatusBar, provider: OpenEmrAuthenticationProvider): TestHooks {
+export function createTestHooks(
+  context: vscode.ExtensionContext,
+  services: AuthServices,
+  statusBar: SignInStatusBar,
+  provider: OpenEmrAuthenticationProvider,
+): TestHooks {
   /** Read straight from SecretStorage, under the keys the token manager uses. */
   const stored = async (serverId: string): Promise<Map<string, string>> => {
     const profile = services.servers.require(serverId);
@@ -78,11 +91,13 @@ export function createTestHooks(context: vscode.ExtensionContext, services: Auth
     const secrets = secretStoreOf(context.secrets);
     return secretValues(await loadClientSecrets(secrets, key), parseTokenSet(await secrets.get(tokensKey(key))));
   };
-  const found = (values: Map<string, string>, text: string): string[] => [...values].filter(([, v]) => text.includes(v)).map(([name]) => name);
+  const found = (values: Map<string, string>, text: string): string[] =>
+    [...values].filter(([, v]) => text.includes(v)).map(([name]) => name);
   return {
     signInState: (serverId) => services.tokens.state(serverId),
     statusBarTexts: () => statusBar.texts(),
-    authSessions: async (scopes) => (await provider.getSessions(scopes)).map((s) => ({ id: s.id, account: s.account.label, scopes: s.scopes })),
+    authSessions: async (scopes) =>
+      (await provider.getSessions(scopes)).map((s) => ({ id: s.id, account: s.account.label, scopes: s.scopes })),
     otherWindow: () => otherWindow(context, services),
     storedSecrets: async (serverId) => [...(await stored(serverId)).keys()],
     async secretsFoundIn(serverId, text) {

@@ -50,7 +50,10 @@ interface ServerEntry {
 }
 
 /** Whether the stored client secrets are the ones an OAuth client was built with. */
-function sameClientSecrets(loaded: Pick<ClientSecrets, 'clientSecret' | 'privateJwk'>, stored: ClientSecrets | undefined): boolean {
+function sameClientSecrets(
+  loaded: Pick<ClientSecrets, 'clientSecret' | 'privateJwk'>,
+  stored: ClientSecrets | undefined,
+): boolean {
   return loaded.clientSecret === stored?.clientSecret && JSON.stringify(loaded.privateJwk) === JSON.stringify(stored?.privateJwk);
 }
 
@@ -92,7 +95,10 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
   }
 
   signedIn(): SignInState[] {
-    return this.servers.list().map((p) => this.state(p.id)).filter((s) => s.signedIn);
+    return this.servers
+      .list()
+      .map((p) => this.state(p.id))
+      .filter((s) => s.signedIn);
   }
 
   async load(serverId: string): Promise<SignInState> {
@@ -103,7 +109,13 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
 
   /** Loads every server's tokens (at activation), so the status bar and the Accounts menu are right at once. */
   async loadAll(): Promise<void> {
-    await Promise.all(this.servers.list().map((p) => this.load(p.id).catch((err: unknown) => this.logger.warn(`loading tokens of ${p.name} failed: ${String(err)}`))));
+    await Promise.all(
+      this.servers
+        .list()
+        .map((p) =>
+          this.load(p.id).catch((err: unknown) => this.logger.warn(`loading tokens of ${p.name} failed: ${String(err)}`)),
+        ),
+    );
   }
 
   /** The OAuth client of a server's registered client, for the grants; throws when no client is set. */
@@ -128,7 +140,10 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
     const session = await this.session(serverId);
     if (!session) return;
     const result = await session.signOut();
-    if (result.error) this.logger.warn(`logout on the server failed (${result.error.kind}): ${result.error.message}; the local tokens were deleted`);
+    if (result.error)
+      this.logger.warn(
+        `logout on the server failed (${result.error.kind}): ${result.error.message}; the local tokens were deleted`,
+      );
   }
 
   async accessToken(serverId: string, signal?: AbortSignal): Promise<string> {
@@ -154,13 +169,22 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
    * Makes `clientId` the server's client: its secrets go to SecretStorage, its id (not a secret) to the
    * profile. The previous client's secrets and tokens are deleted.
    */
-  async setClient(serverId: string, client: { clientId: string; applicationType?: 'private' | 'public'; scopes?: string[] }, secrets: ClientSecrets): Promise<void> {
+  async setClient(
+    serverId: string,
+    client: { clientId: string; applicationType?: 'private' | 'public'; scopes?: string[] },
+    secrets: ClientSecrets,
+  ): Promise<void> {
     const profile = this.servers.require(serverId);
     const config = toServerConfig(profile);
     for (const s of [secrets.clientSecret, secrets.registrationAccessToken]) this.logger.addSecret(s);
-    if (profile.clientId && profile.clientId !== client.clientId) await deleteClientSecrets(this.secrets, sessionKey(config, profile.clientId));
+    if (profile.clientId && profile.clientId !== client.clientId)
+      await deleteClientSecrets(this.secrets, sessionKey(config, profile.clientId));
     await storeClientSecrets(this.secrets, sessionKey(config, client.clientId), secrets);
-    await this.servers.update(serverId, { clientId: client.clientId, applicationType: client.applicationType, scopes: client.scopes });
+    await this.servers.update(serverId, {
+      clientId: client.clientId,
+      applicationType: client.applicationType,
+      scopes: client.scopes,
+    });
     // The update above rebuilt the entry (the client id changed) unless the id stayed the same: force it.
     this.rebuild(serverId);
   }
@@ -190,7 +214,13 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
       renewAfterRejection: async (rejected, signal) => (await this.session(serverId))?.renewAfterRejection(rejected, signal),
       grantedScopes: () => this.entries.get(serverId)?.state.summary?.grantedScopes,
     };
-    const entry: ServerEntry = { profile, http, api: new OpenEmrClient({ http, tokens: source }), state: { serverId, signedIn: false }, subscriptions: [] };
+    const entry: ServerEntry = {
+      profile,
+      http,
+      api: new OpenEmrClient({ http, tokens: source }),
+      state: { serverId, signedIn: false },
+      subscriptions: [],
+    };
     this.entries.set(serverId, entry);
     return entry;
   }
@@ -211,7 +241,11 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
     const key = sessionKey(entry.http.server, profile.clientId);
     entry.key = key;
     const secrets = await loadClientSecrets(this.secrets, key);
-    const oauth = new OAuthClient(entry.http, { clientId: profile.clientId, clientSecret: secrets?.clientSecret, privateJwk: secrets?.privateJwk });
+    const oauth = new OAuthClient(entry.http, {
+      clientId: profile.clientId,
+      clientSecret: secrets?.clientSecret,
+      privateJwk: secrets?.privateJwk,
+    });
     const session: TokenSession = new TokenSession({
       oauth,
       secrets: this.secrets,
@@ -221,7 +255,9 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
       reacquire: async (signal) => {
         const current = session.current;
         if (current?.grant === 'client_credentials') return oauth.clientCredentials(current.requestedScopes, signal);
-        throw new OpenEmrError('token-expired', 'The access token expired and there is no refresh token', { fix: 'Sign in again; ask for "offline_access" to get a refresh token.' });
+        throw new OpenEmrError('token-expired', 'The access token expired and there is no refresh token', {
+          fix: 'Sign in again; ask for "offline_access" to get a refresh token.',
+        });
       },
     });
     entry.subscriptions.push(session.onDidChange((change) => this.onSessionChanged(entry, change, session)));
@@ -248,9 +284,18 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
     if (!entry.state.signedIn || !summary?.hasRefreshToken) return;
     const delay = Math.max(5_000, summary.expiresAt - Date.now() - REFRESH_AHEAD_MS);
     // setTimeout overflows above ~24.8 days; tokens live an hour, so this only guards corrupt data.
-    entry.timer = setTimeout(() => {
-      void this.session(entry.profile.id).then((s) => s?.refresh()).catch((err: unknown) => this.logger.warn(`background refresh of ${entry.profile.name} failed: ${err instanceof Error ? err.message : String(err)}`));
-    }, Math.min(delay, 2 ** 31 - 1));
+    entry.timer = setTimeout(
+      () => {
+        void this.session(entry.profile.id)
+          .then((s) => s?.refresh())
+          .catch((err: unknown) =>
+            this.logger.warn(
+              `background refresh of ${entry.profile.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+            ),
+          );
+      },
+      Math.min(delay, 2 ** 31 - 1),
+    );
   }
 
   /**
@@ -264,12 +309,14 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
       const client = await entry.session;
       if (this.entries.get(entry.profile.id) !== entry) continue;
       if (key === clientSecretsKey(entry.key)) {
-        if (!client || !sameClientSecrets(client.oauth.client, await loadClientSecrets(this.secrets, entry.key))) this.rebuild(entry.profile.id);
+        if (!client || !sameClientSecrets(client.oauth.client, await loadClientSecrets(this.secrets, entry.key)))
+          this.rebuild(entry.profile.id);
         continue;
       }
       await client?.session.load(true);
       // load() announces tokens it found; a deleted entry has to be announced here.
-      if (client && !client.session.current && entry.state.signedIn) this.onSessionChanged(entry, { reason: 'signed-out' }, client.session);
+      if (client && !client.session.current && entry.state.signedIn)
+        this.onSessionChanged(entry, { reason: 'signed-out' }, client.session);
     }
   }
 
@@ -292,9 +339,12 @@ export class SecretStorageTokenManager implements TokenManager, vscode.Disposabl
     const wasSignedIn = this.entries.get(serverId)?.state.signedIn ?? false;
     this.drop(serverId);
     if (!this.servers.get(serverId)) return;
-    void this.load(serverId).then((state) => {
-      if (wasSignedIn && !state.signedIn) this.emitter.fire({ serverId, reason: 'signed-out', state });
-    }, (err: unknown) => this.logger.warn(`reloading ${serverId} failed: ${String(err)}`));
+    void this.load(serverId).then(
+      (state) => {
+        if (wasSignedIn && !state.signedIn) this.emitter.fire({ serverId, reason: 'signed-out', state });
+      },
+      (err: unknown) => this.logger.warn(`reloading ${serverId} failed: ${String(err)}`),
+    );
   }
 
   private drop(serverId: string): void {

@@ -8,7 +8,15 @@ export function createViewerFetcher(client: (serverId: string) => OpenEmrClient)
       const res = await client(serverId).request('GET', path, undefined, { signal });
       // Error answers are documents too (the viewer shows their status); only "cannot send" throws.
       const body = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? null);
-      return { method: res.method, url: res.url, status: res.status, timeMs: res.ms, sizeBytes: res.size, body, contentType: res.contentType || undefined };
+      return {
+        method: res.method,
+        url: res.url,
+        status: res.status,
+        timeMs: res.ms,
+        sizeBytes: res.size,
+        body,
+        contentType: res.contentType || undefined,
+      };
     },
   };
 }

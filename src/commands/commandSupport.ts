@@ -30,7 +30,10 @@ export function stringListArg(args: CommandArgs | undefined, name: string): stri
 /** A required argument of a non-interactive call. */
 export function requireArg(args: CommandArgs, name: string): string {
   const v = stringArg(args, name);
-  if (!v) throw new OpenEmrError('invalid-request', `The argument "${name}" is required`, { fix: `Pass { ${name}: … } or run the command without arguments.` });
+  if (!v)
+    throw new OpenEmrError('invalid-request', `The argument "${name}" is required`, {
+      fix: `Pass { ${name}: … } or run the command without arguments.`,
+    });
   return v;
 }
 
@@ -47,16 +50,27 @@ export function orCancel<T>(value: T | undefined): T {
 }
 
 /** The server named by `serverId` (or an element of the explorer tree with one), else asks when there are several. */
-export async function pickServer(services: AuthServices, args: CommandArgs | undefined, placeHolder = 'Which OpenEMR server?'): Promise<ServerProfile> {
+export async function pickServer(
+  services: AuthServices,
+  args: CommandArgs | undefined,
+  placeHolder = 'Which OpenEMR server?',
+): Promise<ServerProfile> {
   const id = stringArg(args, 'serverId');
   if (id) return services.servers.require(id);
   const all = services.servers.list();
   if (all.length === 0) {
-    throw new OpenEmrError('invalid-request', 'No OpenEMR server has been added yet', { fix: 'Run "OpenEMR: Add Server" first.' });
+    throw new OpenEmrError('invalid-request', 'No OpenEMR server has been added yet', {
+      fix: 'Run "OpenEMR: Add Server" first.',
+    });
   }
   if (all.length === 1) return all[0];
   const picked = await vscode.window.showQuickPick(
-    all.map((p) => ({ label: p.name, description: `${p.baseUrl} · ${p.site}`, detail: services.tokens.state(p.id).signedIn ? '$(pass) signed in' : undefined, profile: p })),
+    all.map((p) => ({
+      label: p.name,
+      description: `${p.baseUrl} · ${p.site}`,
+      detail: services.tokens.state(p.id).signedIn ? '$(pass) signed in' : undefined,
+      profile: p,
+    })),
     { placeHolder },
   );
   return orCancel(picked).profile;
@@ -72,15 +86,23 @@ export function actionsFor(err: unknown, serverId: string | undefined): ErrorAct
   const actions: ErrorAction[] = [];
   const kind = isOpenEmrError(err) ? err.kind : undefined;
   if (serverId && (kind === 'client-disabled' || kind === 'client-unknown')) {
-    actions.push({ title: 'Open API Clients page', run: () => vscode.commands.executeCommand('openemr.openApiClientsPage', { serverId }) });
+    actions.push({
+      title: 'Open API Clients page',
+      run: () => vscode.commands.executeCommand('openemr.openApiClientsPage', { serverId }),
+    });
     actions.push({ title: 'Check again', run: () => vscode.commands.executeCommand('openemr.checkClient', { serverId }) });
   }
-  if (serverId && kind && kind !== 'cancelled') actions.push({ title: 'Diagnose', run: () => vscode.commands.executeCommand('openemr.diagnose', { serverId }) });
+  if (serverId && kind && kind !== 'cancelled')
+    actions.push({ title: 'Diagnose', run: () => vscode.commands.executeCommand('openemr.diagnose', { serverId }) });
   actions.push({ title: 'Show Log', run: () => vscode.commands.executeCommand('openemr.showLog') });
   return actions;
 }
 
-export async function showActions(show: (text: string, ...items: string[]) => Thenable<string | undefined>, text: string, actions: ErrorAction[]): Promise<void> {
+export async function showActions(
+  show: (text: string, ...items: string[]) => Thenable<string | undefined>,
+  text: string,
+  actions: ErrorAction[],
+): Promise<void> {
   const chosen = await show(text, ...actions.map((a) => a.title));
   await actions.find((a) => a.title === chosen)?.run();
 }

@@ -16,7 +16,11 @@ async function diagnose(services: AuthServices, args: CommandArgs | undefined, t
   const state = await tokens.load(profile.id);
   const oauth = profile.clientId ? await tokens.oauth(profile.id) : undefined;
   const checks = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Checking the OpenEMR set-up of ${profile.name}…`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Checking the OpenEMR set-up of ${profile.name}…`,
+      cancellable: true,
+    },
     async (_progress, token) => {
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
@@ -36,13 +40,24 @@ async function diagnose(services: AuthServices, args: CommandArgs | undefined, t
     },
   );
   const failed = checks.filter((c) => !c.ok && !c.skipped);
-  services.log.info(`diagnose ${profile.name}: ${failed.length ? failed.map((c) => c.id).join(', ') + ' failed' : 'all checks passed'}`);
+  services.log.info(
+    `diagnose ${profile.name}: ${failed.length ? failed.map((c) => c.id).join(', ') + ' failed' : 'all checks passed'}`,
+  );
   if (target.interactive || args?.show !== false) {
     await showMarkdown(doctorReport(profile.name, checks));
     // The viewer command reports its own failures; nothing is left to handle here.
     void offerRawAnswers(profile.id, profile.name, checks).catch(() => undefined);
   }
-  return { serverId: profile.id, checks: checks.map(({ id, ok, message, fix, skipped }) => ({ id, ok, message, ...(fix ? { fix } : {}), ...(skipped ? { skipped } : {}) })) };
+  return {
+    serverId: profile.id,
+    checks: checks.map(({ id, ok, message, fix, skipped }) => ({
+      id,
+      ok,
+      message,
+      ...(fix ? { fix } : {}),
+      ...(skipped ? { skipped } : {}),
+    })),
+  };
 }
 
 /** The report is a Markdown preview, which cannot run commands: its raw answers open from a notification, in the JSON viewer. */
@@ -50,15 +65,25 @@ async function offerRawAnswers(serverId: string, serverName: string, checks: rea
   const answers = checks.flatMap((c) => (c.answer ? [c.answer] : []));
   if (answers.length === 0) return;
   const action = 'Open Raw Answers';
-  const choice = await vscode.window.showInformationMessage(`Setup doctor for ${serverName}: open the raw API answers in the JSON viewer?`, action);
+  const choice = await vscode.window.showInformationMessage(
+    `Setup doctor for ${serverName}: open the raw API answers in the JSON viewer?`,
+    action,
+  );
   if (choice !== action) return;
   for (const { body, ...request } of answers) {
     const url = new URL(request.url);
     const path = `${url.pathname.replace(/^\/apis\/[^/]+/, '')}${url.search}`;
-    await vscode.commands.executeCommand('openemr.openInViewer', { title: `Setup doctor: ${request.method} ${path}`, json: body, request, serverId });
+    await vscode.commands.executeCommand('openemr.openInViewer', {
+      title: `Setup doctor: ${request.method} ${path}`,
+      json: body,
+      request,
+      serverId,
+    });
   }
 }
 
 export function registerDiagnoseCommand(context: vscode.ExtensionContext, services: AuthServices): void {
-  context.subscriptions.push(registerArgCommand(services, 'openemr.diagnose', (args, target) => diagnose(services, args, target)));
+  context.subscriptions.push(
+    registerArgCommand(services, 'openemr.diagnose', (args, target) => diagnose(services, args, target)),
+  );
 }

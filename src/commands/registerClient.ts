@@ -15,10 +15,29 @@ import {
   type TokenEndpointAuthMethod,
 } from '../core';
 import type { AuthServices } from '../auth/createServices';
-import { defaultScopes, needsKeyPair, presetsFor, scopeGroups, scopeProblems, filterFor, offered, type ApplicationType } from '../auth/scopeChoice';
+import {
+  defaultScopes,
+  needsKeyPair,
+  presetsFor,
+  scopeGroups,
+  scopeProblems,
+  filterFor,
+  offered,
+  type ApplicationType,
+} from '../auth/scopeChoice';
 import { probeClientEnabled } from '../doctor/clientStatus';
 import type { ServerProfile } from '../services';
-import { orCancel, pickServer, registerArgCommand, requireArg, showActions, stringArg, stringListArg, type CommandArgs, type CommandTarget } from './commandSupport';
+import {
+  orCancel,
+  pickServer,
+  registerArgCommand,
+  requireArg,
+  showActions,
+  stringArg,
+  stringListArg,
+  type CommandArgs,
+  type CommandTarget,
+} from './commandSupport';
 
 export interface RegisterClientResult {
   clientId: string;
@@ -42,7 +61,11 @@ function disabledMessage(profile: ServerProfile, clientId: string): string {
 async function askApplicationType(): Promise<ApplicationType> {
   const picked = await vscode.window.showQuickPick(
     [
-      { label: 'Confidential (private)', description: 'has a secret; user/ and system/ scopes; starts disabled until an admin enables it', type: 'private' as const },
+      {
+        label: 'Confidential (private)',
+        description: 'has a secret; user/ and system/ scopes; starts disabled until an admin enables it',
+        type: 'private' as const,
+      },
       { label: 'Public', description: 'no secret, PKCE only; patient/ scopes; enabled at once', type: 'public' as const },
     ],
     { title: 'Register Client: kind of application', ignoreFocusOut: true },
@@ -54,26 +77,47 @@ async function askApplicationType(): Promise<ApplicationType> {
 async function askScopes(caps: ServerCapabilities, type: ApplicationType): Promise<string[]> {
   const presets = presetsFor(type);
   const custom = { label: '$(list-selection) Choose scopes one by one…', scopes: undefined as string[] | undefined };
-  const presetItems = presets.map((p) => ({ label: p.label, detail: p.description, scopes: offered(p.scopes(filterFor(caps, type)), caps.scopesSupported) }));
-  const preset = orCancel(await vscode.window.showQuickPick([...presetItems, custom], { title: 'Register Client: scopes', ignoreFocusOut: true }));
+  const presetItems = presets.map((p) => ({
+    label: p.label,
+    detail: p.description,
+    scopes: offered(p.scopes(filterFor(caps, type)), caps.scopesSupported),
+  }));
+  const preset = orCancel(
+    await vscode.window.showQuickPick([...presetItems, custom], { title: 'Register Client: scopes', ignoreFocusOut: true }),
+  );
   const start = new Set(preset.scopes ?? defaultScopes(caps, type));
   if (preset.scopes) return preset.scopes;
   type Item = vscode.QuickPickItem & { scope?: string };
   const items: Item[] = [];
   for (const group of scopeGroups(caps, type)) {
     items.push({ label: group.label, kind: vscode.QuickPickItemKind.Separator });
-    for (const s of group.scopes) items.push({ label: s.scope, description: s.description, picked: start.has(s.scope), scope: s.scope });
+    for (const s of group.scopes)
+      items.push({ label: s.scope, description: s.description, picked: start.has(s.scope), scope: s.scope });
   }
-  const chosen = await vscode.window.showQuickPick(items, { title: 'Register Client: pick scopes', canPickMany: true, matchOnDescription: true, ignoreFocusOut: true });
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: 'Register Client: pick scopes',
+    canPickMany: true,
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
   return orCancel(chosen).flatMap((i) => (i.scope ? [i.scope] : []));
 }
 
-async function registerClient(services: AuthServices, args: CommandArgs | undefined, target: CommandTarget): Promise<RegisterClientResult> {
+async function registerClient(
+  services: AuthServices,
+  args: CommandArgs | undefined,
+  target: CommandTarget,
+): Promise<RegisterClientResult> {
   const profile = await pickServer(services, args, 'Register a client on which server?');
   target.serverId = profile.id;
   const http = services.tokens.http(profile.id);
   const caps = await discover(http);
-  const type: ApplicationType = args?.applicationType === 'public' || args?.applicationType === 'private' ? args.applicationType : target.interactive ? await askApplicationType() : 'private';
+  const type: ApplicationType =
+    args?.applicationType === 'public' || args?.applicationType === 'private'
+      ? args.applicationType
+      : target.interactive
+        ? await askApplicationType()
+        : 'private';
   const scopes = stringListArg(args, 'scopes') ?? (target.interactive ? await askScopes(caps, type) : defaultScopes(caps, type));
   const problems = scopeProblems(scopes, type, caps.scopesSupported);
   if (problems.length) {
@@ -83,9 +127,23 @@ async function registerClient(services: AuthServices, args: CommandArgs | undefi
   }
   const authArg = stringArg(args, 'tokenEndpointAuthMethod');
   const authMethod = AUTH_METHODS.find((m) => m === authArg);
-  if (authArg && !authMethod) throw new OpenEmrError('invalid-request', `Unknown tokenEndpointAuthMethod "${authArg}"`, { fix: `Use one of ${AUTH_METHODS.join(', ')}.` });
+  if (authArg && !authMethod)
+    throw new OpenEmrError('invalid-request', `Unknown tokenEndpointAuthMethod "${authArg}"`, {
+      fix: `Use one of ${AUTH_METHODS.join(', ')}.`,
+    });
   const defaultName = `VS Code on ${os.hostname()}`;
-  const clientName = stringArg(args, 'clientName') ?? (target.interactive ? orCancel(await vscode.window.showInputBox({ title: 'Register Client: name', prompt: 'Shown to the administrator in API Clients', value: defaultName, ignoreFocusOut: true })) : defaultName);
+  const clientName =
+    stringArg(args, 'clientName') ??
+    (target.interactive
+      ? orCancel(
+          await vscode.window.showInputBox({
+            title: 'Register Client: name',
+            prompt: 'Shown to the administrator in API Clients',
+            value: defaultName,
+            ignoreFocusOut: true,
+          }),
+        )
+      : defaultName);
   const keys = type === 'private' && needsKeyPair(scopes, authMethod) ? await generateClientKeyPair() : undefined;
   const registered = await sendRegistration(http, {
     clientName,
@@ -96,11 +154,15 @@ async function registerClient(services: AuthServices, args: CommandArgs | undefi
     tokenEndpointAuthMethod: authMethod ?? (keys && !authArg ? 'private_key_jwt' : undefined),
     jwks: keys?.jwks,
   });
-  await services.tokens.setClient(profile.id, { clientId: registered.clientId, applicationType: type, scopes: registered.scopes.length ? registered.scopes : scopes }, {
-    clientSecret: registered.clientSecret,
-    registrationAccessToken: registered.registrationAccessToken,
-    privateJwk: keys?.privateJwk,
-  });
+  await services.tokens.setClient(
+    profile.id,
+    { clientId: registered.clientId, applicationType: type, scopes: registered.scopes.length ? registered.scopes : scopes },
+    {
+      clientSecret: registered.clientSecret,
+      registrationAccessToken: registered.registrationAccessToken,
+      privateJwk: keys?.privateJwk,
+    },
+  );
   services.log.info(`registered client ${registered.clientId} (${type}, ${scopes.length} scopes) on ${profile.name}`);
   const status = await checkClient(services, profile.id, target.interactive);
   return { clientId: registered.clientId, enabled: status.enabled, scopes, applicationType: type };
@@ -112,7 +174,10 @@ async function checkClient(services: AuthServices, serverId: string, interactive
   const oauth = await services.tokens.oauth(serverId);
   const status = await probeClientEnabled(oauth, serverUrls(oauth.http.server).redirectUri);
   const clientId = oauth.client.clientId;
-  if (status.enabled !== true) services.log.info(`client ${clientId} on ${profile.name}: ${status.enabled === false ? 'disabled' : `unknown (${status.error.message})`}`);
+  if (status.enabled !== true)
+    services.log.info(
+      `client ${clientId} on ${profile.name}: ${status.enabled === false ? 'disabled' : `unknown (${status.error.message})`}`,
+    );
   if (interactive && status.enabled === false) {
     void showActions(vscode.window.showWarningMessage, disabledMessage(profile, clientId), [
       { title: 'Open API Clients page', run: () => vscode.commands.executeCommand('openemr.openApiClientsPage', { serverId }) },
@@ -128,14 +193,41 @@ async function checkClient(services: AuthServices, serverId: string, interactive
   return { clientId, enabled: status.enabled };
 }
 
-async function useExistingClient(services: AuthServices, args: CommandArgs | undefined, target: CommandTarget): Promise<CheckClientResult> {
+async function useExistingClient(
+  services: AuthServices,
+  args: CommandArgs | undefined,
+  target: CommandTarget,
+): Promise<CheckClientResult> {
   const profile = await pickServer(services, args, 'Use a client on which server?');
   target.serverId = profile.id;
-  const clientId = stringArg(args, 'clientId') ?? (target.interactive ? orCancel(await vscode.window.showInputBox({ title: 'Use Existing Client', prompt: 'Client ID (Administration > System > API Clients)', ignoreFocusOut: true })) : requireArg(args ?? {}, 'clientId'));
+  const clientId =
+    stringArg(args, 'clientId') ??
+    (target.interactive
+      ? orCancel(
+          await vscode.window.showInputBox({
+            title: 'Use Existing Client',
+            prompt: 'Client ID (Administration > System > API Clients)',
+            ignoreFocusOut: true,
+          }),
+        )
+      : requireArg(args ?? {}, 'clientId'));
   const argSecret = stringArg(args, 'clientSecret');
-  const clientSecret = argSecret ?? (target.interactive ? await vscode.window.showInputBox({ title: 'Use Existing Client', prompt: 'Client secret (leave empty for a public client)', password: true, ignoreFocusOut: true }) : undefined);
+  const clientSecret =
+    argSecret ??
+    (target.interactive
+      ? await vscode.window.showInputBox({
+          title: 'Use Existing Client',
+          prompt: 'Client secret (leave empty for a public client)',
+          password: true,
+          ignoreFocusOut: true,
+        })
+      : undefined);
   const scopes = stringListArg(args, 'scopes');
-  await services.tokens.setClient(profile.id, { clientId, applicationType: clientSecret ? 'private' : 'public', scopes }, { clientSecret: clientSecret || undefined });
+  await services.tokens.setClient(
+    profile.id,
+    { clientId, applicationType: clientSecret ? 'private' : 'public', scopes },
+    { clientSecret: clientSecret || undefined },
+  );
   return checkClient(services, profile.id, target.interactive);
 }
 

@@ -3,7 +3,16 @@ import * as vscode from 'vscode';
 import { discover, DEFAULT_SITE, normalizeBaseUrl, type ServerCapabilities } from '../core';
 import type { AuthServices } from '../auth/createServices';
 import type { ServerProfile } from '../services';
-import { orCancel, pickServer, registerArgCommand, requireArg, showActions, stringArg, type CommandArgs, type CommandTarget } from './commandSupport';
+import {
+  orCancel,
+  pickServer,
+  registerArgCommand,
+  requireArg,
+  showActions,
+  stringArg,
+  type CommandArgs,
+  type CommandTarget,
+} from './commandSupport';
 
 /** What discovery found, without anything secret: the answer of Add Server and its message. */
 export interface ServerProbe {
@@ -42,28 +51,45 @@ export function summarizeProbe(caps: ServerCapabilities): ServerProbe {
 }
 
 function probeSentence(name: string, probe: ServerProbe): string {
-  if (!probe.reachable) return `${name} added, but it did not answer as OpenEMR: ${probe.problems[0] ?? 'no answer'}.${probe.fix ? ` Fix: ${probe.fix}` : ''}`;
+  if (!probe.reachable)
+    return `${name} added, but it did not answer as OpenEMR: ${probe.problems[0] ?? 'no answer'}.${probe.fix ? ` Fix: ${probe.fix}` : ''}`;
   const on = (v: boolean | 'unknown'): string => (v === true ? 'on' : v === false ? 'off' : '?');
   return `${name} added${probe.version ? ` (OpenEMR ${probe.version})` : ''}: standard API ${on(probe.apis.standard)}, FHIR ${on(probe.apis.fhir)}, portal ${on(probe.apis.portal)}, password grant ${on(probe.passwordGrant)}, ${probe.scopesSupported} scopes offered.`;
 }
 
 async function askNewServer(): Promise<CommandArgs> {
-  const baseUrl = orCancel(await vscode.window.showInputBox({
-    title: 'Add OpenEMR Server (1/3)',
-    prompt: 'Base URL of the OpenEMR installation (with its web root, if any)',
-    placeHolder: 'https://emr.example.org or https://localhost:9300/openemr',
-    ignoreFocusOut: true,
-    validateInput: (v) => {
-      try {
-        normalizeBaseUrl(v);
-        return undefined;
-      } catch (e) {
-        return e instanceof Error ? e.message : String(e);
-      }
-    },
-  }));
-  const site = orCancel(await vscode.window.showInputBox({ title: 'Add OpenEMR Server (2/3)', prompt: 'Site name (multisite); keep "default" unless you set up several sites', value: DEFAULT_SITE, ignoreFocusOut: true }));
-  const name = orCancel(await vscode.window.showInputBox({ title: 'Add OpenEMR Server (3/3)', prompt: 'A name for this server', value: new URL(normalizeBaseUrl(baseUrl)).host, ignoreFocusOut: true }));
+  const baseUrl = orCancel(
+    await vscode.window.showInputBox({
+      title: 'Add OpenEMR Server (1/3)',
+      prompt: 'Base URL of the OpenEMR installation (with its web root, if any)',
+      placeHolder: 'https://emr.example.org or https://localhost:9300/openemr',
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        try {
+          normalizeBaseUrl(v);
+          return undefined;
+        } catch (e) {
+          return e instanceof Error ? e.message : String(e);
+        }
+      },
+    }),
+  );
+  const site = orCancel(
+    await vscode.window.showInputBox({
+      title: 'Add OpenEMR Server (2/3)',
+      prompt: 'Site name (multisite); keep "default" unless you set up several sites',
+      value: DEFAULT_SITE,
+      ignoreFocusOut: true,
+    }),
+  );
+  const name = orCancel(
+    await vscode.window.showInputBox({
+      title: 'Add OpenEMR Server (3/3)',
+      prompt: 'A name for this server',
+      value: new URL(normalizeBaseUrl(baseUrl)).host,
+      ignoreFocusOut: true,
+    }),
+  );
   return { baseUrl, site, name };
 }
 
@@ -71,7 +97,9 @@ const PROFILE_FIELDS = ['name', 'baseUrl', 'site', 'apis', 'tls', 'allowInsecure
 
 /** The profile fields an argument object may set (client fields are set by Register Client only). */
 function profileFields(args: CommandArgs): Partial<ServerProfile> {
-  return Object.fromEntries(PROFILE_FIELDS.filter((k) => args[k] !== undefined).map((k) => [k, args[k]])) as Partial<ServerProfile>;
+  return Object.fromEntries(
+    PROFILE_FIELDS.filter((k) => args[k] !== undefined).map((k) => [k, args[k]]),
+  ) as Partial<ServerProfile>;
 }
 
 async function addServer(services: AuthServices, args: CommandArgs | undefined, target: CommandTarget): Promise<AddServerResult> {
@@ -85,16 +113,31 @@ async function addServer(services: AuthServices, args: CommandArgs | undefined, 
   if (target.interactive) {
     const next = probe.reachable ? 'Register Client' : 'Diagnose';
     void showActions(probe.reachable ? vscode.window.showInformationMessage : vscode.window.showWarningMessage, sentence, [
-      { title: next, run: () => vscode.commands.executeCommand(probe.reachable ? 'openemr.registerClient' : 'openemr.diagnose', { serverId: profile.id, interactive: true }) },
+      {
+        title: next,
+        run: () =>
+          vscode.commands.executeCommand(probe.reachable ? 'openemr.registerClient' : 'openemr.diagnose', {
+            serverId: profile.id,
+            interactive: true,
+          }),
+      },
     ]);
   }
   return { serverId: profile.id, probe };
 }
 
-async function removeServer(services: AuthServices, args: CommandArgs | undefined, target: CommandTarget): Promise<{ serverId: string; removed: boolean }> {
+async function removeServer(
+  services: AuthServices,
+  args: CommandArgs | undefined,
+  target: CommandTarget,
+): Promise<{ serverId: string; removed: boolean }> {
   const profile = await pickServer(services, args, 'Remove which server?');
   if (target.interactive) {
-    const ok = await vscode.window.showWarningMessage(`Remove ${profile.name}? Its sign-in and client secret are deleted from this machine; the client stays registered on the server.`, { modal: true }, 'Remove');
+    const ok = await vscode.window.showWarningMessage(
+      `Remove ${profile.name}? Its sign-in and client secret are deleted from this machine; the client stays registered on the server.`,
+      { modal: true },
+      'Remove',
+    );
     if (ok !== 'Remove') return { serverId: profile.id, removed: false };
   }
   if (services.tokens.state(profile.id).signedIn) await services.tokens.signOut(profile.id).catch(() => undefined);
@@ -105,7 +148,9 @@ async function removeServer(services: AuthServices, args: CommandArgs | undefine
 
 async function renameServer(services: AuthServices, args: CommandArgs | undefined): Promise<{ serverId: string; name: string }> {
   const profile = await pickServer(services, args, 'Rename which server?');
-  const name = stringArg(args, 'name') ?? orCancel(await vscode.window.showInputBox({ prompt: `New name for ${profile.name}`, value: profile.name }));
+  const name =
+    stringArg(args, 'name') ??
+    orCancel(await vscode.window.showInputBox({ prompt: `New name for ${profile.name}`, value: profile.name }));
   const updated = await services.servers.update(profile.id, { name });
   return { serverId: updated.id, name: updated.name };
 }
@@ -132,7 +177,10 @@ export function registerServerCommands(context: vscode.ExtensionContext, service
 }
 
 /** `npm start` passes the simulator's URL in OPENEMR_SEED_SERVER: add a profile for it once. */
-export async function seedServerFromEnvironment(services: AuthServices, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+export async function seedServerFromEnvironment(
+  services: AuthServices,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
   const url = env.OPENEMR_SEED_SERVER;
   if (!url) return undefined;
   const baseUrl = normalizeBaseUrl(url);

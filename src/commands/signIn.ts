@@ -8,7 +8,18 @@ import { OpenEmrError, splitScopes, type OAuthClient, type TokenSet } from '../c
 import type { AuthServices } from '../auth/createServices';
 import { accountLabel, timeLeft } from '../auth/account';
 import type { ServerProfile } from '../services';
-import { orCancel, pickServer, registerArgCommand, requireArg, showActions, showMarkdown, stringArg, stringListArg, type CommandArgs, type CommandTarget } from './commandSupport';
+import {
+  orCancel,
+  pickServer,
+  registerArgCommand,
+  requireArg,
+  showActions,
+  showMarkdown,
+  stringArg,
+  stringListArg,
+  type CommandArgs,
+  type CommandTarget,
+} from './commandSupport';
 
 export type LoginGrant = 'password' | 'authorizationCode' | 'clientCredentials';
 
@@ -26,9 +37,25 @@ const GRANTS: readonly LoginGrant[] = ['password', 'authorizationCode', 'clientC
 
 async function askGrant(profile: ServerProfile): Promise<LoginGrant> {
   const items = [
-    { label: 'Browser sign-in (authorization code)', description: 'recommended: log in on the OpenEMR page', grant: 'authorizationCode' as const },
-    { label: 'Username and password (password grant)', description: 'needs the password grant switched on', grant: 'password' as const },
-    ...(profile.applicationType === 'private' ? [{ label: 'Backend service (client credentials)', description: 'system/ scopes, no user', grant: 'clientCredentials' as const }] : []),
+    {
+      label: 'Browser sign-in (authorization code)',
+      description: 'recommended: log in on the OpenEMR page',
+      grant: 'authorizationCode' as const,
+    },
+    {
+      label: 'Username and password (password grant)',
+      description: 'needs the password grant switched on',
+      grant: 'password' as const,
+    },
+    ...(profile.applicationType === 'private'
+      ? [
+          {
+            label: 'Backend service (client credentials)',
+            description: 'system/ scopes, no user',
+            grant: 'clientCredentials' as const,
+          },
+        ]
+      : []),
   ];
   return orCancel(await vscode.window.showQuickPick(items, { title: `Sign in to ${profile.name}`, ignoreFocusOut: true })).grant;
 }
@@ -38,14 +65,36 @@ function input(title: string, prompt: string, password = false): Thenable<string
 }
 
 /** The password grant; asks what is missing when interactive and retries once with an MFA code when asked for one. */
-async function passwordSignIn(oauth: OAuthClient, profile: ServerProfile, args: CommandArgs | undefined, interactive: boolean, scopes: string[]): Promise<TokenSet> {
+async function passwordSignIn(
+  oauth: OAuthClient,
+  profile: ServerProfile,
+  args: CommandArgs | undefined,
+  interactive: boolean,
+  scopes: string[],
+): Promise<TokenSet> {
   const title = `Sign in to ${profile.name}`;
   const roleArg = stringArg(args, 'userRole');
-  const role: 'users' | 'patient' = roleArg === 'patient' || roleArg === 'users' ? roleArg
-    : interactive ? orCancel(await vscode.window.showQuickPick([{ label: 'users', description: 'a clinic user (admin, clinician)' }, { label: 'patient', description: 'a portal patient (needs the email)' }], { title })).label as 'users' | 'patient' : 'users';
-  const ask = async (name: string, prompt: string, secret = false): Promise<string> => stringArg(args, name) ?? (interactive ? orCancel(await input(title, prompt, secret)) : requireArg(args ?? {}, name));
+  const role: 'users' | 'patient' =
+    roleArg === 'patient' || roleArg === 'users'
+      ? roleArg
+      : interactive
+        ? (orCancel(
+            await vscode.window.showQuickPick(
+              [
+                { label: 'users', description: 'a clinic user (admin, clinician)' },
+                { label: 'patient', description: 'a portal patient (needs the email)' },
+              ],
+              { title },
+            ),
+          ).label as 'users' | 'patient')
+        : 'users';
+  const ask = async (name: string, prompt: string, secret = false): Promise<string> =>
+    stringArg(args, name) ?? (interactive ? orCancel(await input(title, prompt, secret)) : requireArg(args ?? {}, name));
   const username = await ask('username', 'Username');
-  const password = typeof args?.password === 'string' && args.password ? args.password : await ask('password', `Password of ${username} (not stored)`, true);
+  const password =
+    typeof args?.password === 'string' && args.password
+      ? args.password
+      : await ask('password', `Password of ${username} (not stored)`, true);
   const email = role === 'patient' ? await ask('email', 'Email of the patient (required by OpenEMR for patients)') : undefined;
   const grant = (mfaToken?: string) => oauth.passwordGrant({ role, username, password, email, mfaToken, scopes });
   const mfaToken = stringArg(args, 'mfaToken');
@@ -63,14 +112,29 @@ async function passwordSignIn(oauth: OAuthClient, profile: ServerProfile, args: 
 }
 
 /** The browser flow under a cancellable progress notification. */
-function browserSignIn(services: AuthServices, oauth: OAuthClient, profile: ServerProfile, args: CommandArgs | undefined, scopes: string[]): Thenable<TokenSet> {
+function browserSignIn(
+  services: AuthServices,
+  oauth: OAuthClient,
+  profile: ServerProfile,
+  args: CommandArgs | undefined,
+  scopes: string[],
+): Thenable<TokenSet> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Sign in to ${profile.name}: complete the login in your browser…`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Sign in to ${profile.name}: complete the login in your browser…`,
+      cancellable: true,
+    },
     async (_progress, token) => {
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort());
       try {
-        return await oauth.authorizationCode({ scopes, openBrowser: (url) => services.browser.open(url), aud: stringArg(args, 'aud'), signal: abort.signal });
+        return await oauth.authorizationCode({
+          scopes,
+          openBrowser: (url) => services.browser.open(url),
+          aud: stringArg(args, 'aud'),
+          signal: abort.signal,
+        });
       } finally {
         subscription.dispose();
       }
@@ -83,29 +147,64 @@ async function login(services: AuthServices, args: CommandArgs | undefined, targ
   target.serverId = profile.id;
   const oauth = await services.tokens.oauth(profile.id);
   const grantArg = stringArg(args, 'grant');
-  const grant = GRANTS.find((g) => g === grantArg) ?? (grantArg ? undefined : target.interactive ? await askGrant(profile) : 'authorizationCode');
-  if (!grant) throw new OpenEmrError('invalid-request', `Unknown grant "${grantArg}"`, { fix: `Use one of ${GRANTS.join(', ')}.` });
+  const grant =
+    GRANTS.find((g) => g === grantArg) ??
+    (grantArg ? undefined : target.interactive ? await askGrant(profile) : 'authorizationCode');
+  if (!grant)
+    throw new OpenEmrError('invalid-request', `Unknown grant "${grantArg}"`, { fix: `Use one of ${GRANTS.join(', ')}.` });
   const registered = profile.scopes ?? ['openid', 'offline_access', 'api:oemr', 'api:fhir'];
-  const scopes = splitScopes(stringListArg(args, 'scopes') ?? (grant === 'clientCredentials' ? registered.filter((s) => s.startsWith('system/')) : registered.filter((s) => !s.startsWith('system/'))));
-  const tokens = grant === 'password' ? await passwordSignIn(oauth, profile, args, target.interactive, scopes)
-    : grant === 'clientCredentials' ? await oauth.clientCredentials(scopes)
-    : await browserSignIn(services, oauth, profile, args, scopes);
+  const scopes = splitScopes(
+    stringListArg(args, 'scopes') ??
+      (grant === 'clientCredentials'
+        ? registered.filter((s) => s.startsWith('system/'))
+        : registered.filter((s) => !s.startsWith('system/'))),
+  );
+  const tokens =
+    grant === 'password'
+      ? await passwordSignIn(oauth, profile, args, target.interactive, scopes)
+      : grant === 'clientCredentials'
+        ? await oauth.clientCredentials(scopes)
+        : await browserSignIn(services, oauth, profile, args, scopes);
   const state = await services.tokens.signIn(profile.id, tokens);
-  const result: LoginResult = { serverId: profile.id, account: state.account, grant, scopes: tokens.grantedScopes, droppedScopes: tokens.droppedScopes, expiresAt: tokens.expiresAt };
-  services.log.info(`signed in to ${profile.name} (${grant}) as ${state.account ?? 'unknown'}; ${tokens.grantedScopes.length} scopes granted, ${tokens.droppedScopes.length} dropped`);
+  const result: LoginResult = {
+    serverId: profile.id,
+    account: state.account,
+    grant,
+    scopes: tokens.grantedScopes,
+    droppedScopes: tokens.droppedScopes,
+    expiresAt: tokens.expiresAt,
+  };
+  services.log.info(
+    `signed in to ${profile.name} (${grant}) as ${state.account ?? 'unknown'}; ${tokens.grantedScopes.length} scopes granted, ${tokens.droppedScopes.length} dropped`,
+  );
   if (target.interactive) {
     const dropped = tokens.droppedScopes.length
       ? ` The server dropped ${tokens.droppedScopes.length} scope(s) the client did not register: ${tokens.droppedScopes.join(' ')}. To get them, register a client that includes them ("Register Client"), then sign in again.`
       : '';
-    void showActions(dropped ? vscode.window.showWarningMessage : vscode.window.showInformationMessage, `Signed in: ${accountLabel(state.account, profile.name)}, ${timeLeft(tokens.expiresAt)}.${dropped}`, [
-      { title: 'Show Token', run: () => vscode.commands.executeCommand('openemr.showToken', { serverId: profile.id }) },
-      ...(dropped ? [{ title: 'Register Client', run: () => vscode.commands.executeCommand('openemr.registerClient', { serverId: profile.id, interactive: true }) }] : []),
-    ]);
+    void showActions(
+      dropped ? vscode.window.showWarningMessage : vscode.window.showInformationMessage,
+      `Signed in: ${accountLabel(state.account, profile.name)}, ${timeLeft(tokens.expiresAt)}.${dropped}`,
+      [
+        { title: 'Show Token', run: () => vscode.commands.executeCommand('openemr.showToken', { serverId: profile.id }) },
+        ...(dropped
+          ? [
+              {
+                title: 'Register Client',
+                run: () => vscode.commands.executeCommand('openemr.registerClient', { serverId: profile.id, interactive: true }),
+              },
+            ]
+          : []),
+      ],
+    );
   }
   return result;
 }
 
-async function logout(services: AuthServices, args: CommandArgs | undefined, target: CommandTarget): Promise<{ serverId: string; signedIn: false }> {
+async function logout(
+  services: AuthServices,
+  args: CommandArgs | undefined,
+  target: CommandTarget,
+): Promise<{ serverId: string; signedIn: false }> {
   const profile = await pickServer(services, args, 'Sign out of which server?');
   target.serverId = profile.id;
   await services.tokens.signOut(profile.id);
@@ -128,11 +227,24 @@ export interface ShowTokenResult {
 function tokenReport(profile: ServerProfile, r: ShowTokenResult): string {
   const list = (items: string[]): string => (items.length ? items.map((s) => `- \`${s}\``).join('\n') : '_none_');
   return [
-    `# ${accountLabel(r.account, profile.name)}`, '',
-    `Grant: **${r.grant}** · expires ${new Date(r.expiresAt).toISOString()} (${timeLeft(r.expiresAt)}) · refresh token: ${r.hasRefreshToken ? 'yes' : 'no (ask for offline_access)'}`, '',
-    '## Granted scopes', '', list(r.scopes), '',
-    '## Asked for but dropped', '', list(r.droppedScopes), '',
-    '## Access token claims (decoded, the token itself is not shown)', '', '```json', JSON.stringify(r.claims.access ?? {}, null, 2), '```', '',
+    `# ${accountLabel(r.account, profile.name)}`,
+    '',
+    `Grant: **${r.grant}** · expires ${new Date(r.expiresAt).toISOString()} (${timeLeft(r.expiresAt)}) · refresh token: ${r.hasRefreshToken ? 'yes' : 'no (ask for offline_access)'}`,
+    '',
+    '## Granted scopes',
+    '',
+    list(r.scopes),
+    '',
+    '## Asked for but dropped',
+    '',
+    list(r.droppedScopes),
+    '',
+    '## Access token claims (decoded, the token itself is not shown)',
+    '',
+    '```json',
+    JSON.stringify(r.claims.access ?? {}, null, 2),
+    '```',
+    '',
     ...(r.claims.id ? ['## ID token claims', '', '```json', JSON.stringify(r.claims.id, null, 2), '```', ''] : []),
   ].join('\n');
 }
@@ -144,21 +256,36 @@ async function showToken(services: AuthServices, args: CommandArgs | undefined, 
   const summary = state.summary;
   if (!summary) throw new OpenEmrError('not-signed-in', `Not signed in to ${profile.name}`);
   const result: ShowTokenResult = {
-    serverId: profile.id, account: state.account, grant: summary.grant, scopes: summary.grantedScopes, droppedScopes: summary.droppedScopes,
-    expiresAt: summary.expiresAt, hasRefreshToken: summary.hasRefreshToken, claims: await services.tokens.claims(profile.id),
+    serverId: profile.id,
+    account: state.account,
+    grant: summary.grant,
+    scopes: summary.grantedScopes,
+    droppedScopes: summary.droppedScopes,
+    expiresAt: summary.expiresAt,
+    hasRefreshToken: summary.hasRefreshToken,
+    claims: await services.tokens.claims(profile.id),
   };
   if (target.interactive || args?.show === true) await showMarkdown(tokenReport(profile, result));
   return result;
 }
 
-async function copyAccessToken(services: AuthServices, args: CommandArgs | undefined, target: CommandTarget): Promise<{ serverId: string; copied: boolean; expiresAt?: number }> {
+async function copyAccessToken(
+  services: AuthServices,
+  args: CommandArgs | undefined,
+  target: CommandTarget,
+): Promise<{ serverId: string; copied: boolean; expiresAt?: number }> {
   const profile = await pickServer(services, args, 'Copy the access token of which server?');
   target.serverId = profile.id;
   if (args?.acknowledgeRisk !== true) {
-    if (!target.interactive) throw new OpenEmrError('invalid-request', 'Copying a token needs { acknowledgeRisk: true }', { fix: 'Pass acknowledgeRisk: true, or run the command without arguments to confirm in a dialog.' });
+    if (!target.interactive)
+      throw new OpenEmrError('invalid-request', 'Copying a token needs { acknowledgeRisk: true }', {
+        fix: 'Pass acknowledgeRisk: true, or run the command without arguments to confirm in a dialog.',
+      });
     const ok = await vscode.window.showWarningMessage(
       `The access token of ${profile.name} gives whoever holds it access to patient data until it expires. Paste it only where you would type the password, and never into a chat, ticket or repository.`,
-      { modal: true }, 'Copy Token');
+      { modal: true },
+      'Copy Token',
+    );
     if (ok !== 'Copy Token') return { serverId: profile.id, copied: false };
   }
   await vscode.env.clipboard.writeText(await services.tokens.accessToken(profile.id));
@@ -178,8 +305,14 @@ async function accountMenu(services: AuthServices, args: CommandArgs | undefined
         { label: '$(sign-in) Sign In Again', command: 'openemr.login' },
         { label: '$(sign-out) Sign Out', command: 'openemr.logout' },
       ]
-    : [{ label: '$(sign-in) Sign In', command: 'openemr.login' }, { label: '$(pulse) Diagnose', command: 'openemr.diagnose' }];
-  const title = state.signedIn && state.summary ? `${accountLabel(state.account, profile.name)}, ${timeLeft(state.summary.expiresAt)}` : `${profile.name}: not signed in`;
+    : [
+        { label: '$(sign-in) Sign In', command: 'openemr.login' },
+        { label: '$(pulse) Diagnose', command: 'openemr.diagnose' },
+      ];
+  const title =
+    state.signedIn && state.summary
+      ? `${accountLabel(state.account, profile.name)}, ${timeLeft(state.summary.expiresAt)}`
+      : `${profile.name}: not signed in`;
   const picked = await vscode.window.showQuickPick(items, { title });
   if (picked) await vscode.commands.executeCommand(picked.command, { serverId: profile.id, interactive: true });
 }

@@ -20,12 +20,28 @@ export {
 } from './config';
 
 // Logging, secrets, events
-export { ensureRedacting, nullLogger, redactingLogger, redactText, redactUrl, SECRET_FIELD_NAMES, type Logger, type RedactingLogger } from './log';
+export {
+  ensureRedacting,
+  nullLogger,
+  redactingLogger,
+  redactText,
+  redactUrl,
+  SECRET_FIELD_NAMES,
+  type Logger,
+  type RedactingLogger,
+} from './log';
 export { MemorySecretStore, type SecretStore } from './secrets';
 export { Emitter, type Disposable, type Event } from './events';
 
 // Errors
-export { ERROR_GUIDE, isOpenEmrError, OpenEmrError, type ErrorGuide, type OpenEmrErrorInit, type OpenEmrErrorKind } from './errors';
+export {
+  ERROR_GUIDE,
+  isOpenEmrError,
+  OpenEmrError,
+  type ErrorGuide,
+  type OpenEmrErrorInit,
+  type OpenEmrErrorKind,
+} from './errors';
 
 // HTTP seam
 export { HttpClient, parseJsonBody, type HttpMethod, type HttpRequest, type HttpResponse } from './http/client';
@@ -55,7 +71,14 @@ export {
   type RegistrationRequest,
   type TokenEndpointAuthMethod,
 } from './oauth/registration';
-export { CLIENT_ASSERTION_ALG, CLIENT_ASSERTION_TYPE, createClientAssertion, generateClientKeyPair, type ClientKeyPair, type JsonWebKeySet } from './oauth/keys';
+export {
+  CLIENT_ASSERTION_ALG,
+  CLIENT_ASSERTION_TYPE,
+  createClientAssertion,
+  generateClientKeyPair,
+  type ClientKeyPair,
+  type JsonWebKeySet,
+} from './oauth/keys';
 export { createPkce, pkceChallenge, randomToken, type Pkce } from './oauth/pkce';
 export { decodeClaims, decodeHeader, type JWTPayload } from './oauth/jwt';
 export { listenForRedirect, type RedirectListener, type RedirectListenerOptions } from './oauth/loopback';
@@ -113,7 +136,15 @@ export {
   type RequestOptions,
   type StandardPatient,
 } from './api/client';
-export { classifyKind, classifyResponse, readErrorBody, scopeFromHint, type ClassifyContext, type EndpointKind, type ErrorBodyFields } from './api/classify';
+export {
+  classifyKind,
+  classifyResponse,
+  readErrorBody,
+  scopeFromHint,
+  type ClassifyContext,
+  type EndpointKind,
+  type ErrorBodyFields,
+} from './api/classify';
 export { isEnvelope, readEnvelope, type StandardEnvelope, type StandardLinks } from './api/envelope';
 export {
   DEFAULT_PAGE_SIZE,

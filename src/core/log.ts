@@ -41,7 +41,10 @@ const FIELD_ALTERNATION = SECRET_FIELD_NAMES.join('|').replace(/-/g, '\\-');
 /** `name=value` in query strings and form bodies. */
 const QUERY_FIELD = new RegExp(`([?&;\\s]|^)(${FIELD_ALTERNATION})=([^&#\\s"']*)`, 'gi');
 /** `"name": "value"` in JSON text. */
-const JSON_FIELD = new RegExp(`("(?:${FIELD_ALTERNATION}|${JWK_PRIVATE_MEMBERS.join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
+const JSON_FIELD = new RegExp(
+  `("(?:${FIELD_ALTERNATION}|${JWK_PRIVATE_MEMBERS.join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`,
+  'gi',
+);
 /** `Bearer xyz` / `Basic xyz` credentials. */
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 /** Anything that looks like a compact JWS/JWT. */

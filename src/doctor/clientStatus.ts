@@ -6,7 +6,8 @@
  */
 import { OpenEmrError, type OAuthClient } from '../core';
 
-export type ClientStatus = { enabled: true } | { enabled: false; error: OpenEmrError } | { enabled: 'unknown'; error: OpenEmrError };
+export type ClientStatus =
+  { enabled: true } | { enabled: false; error: OpenEmrError } | { enabled: 'unknown'; error: OpenEmrError };
 
 const REFUSED_CLIENT = new Set(['client-disabled', 'client-unknown']);
 /** What an enabled client gets back for a made-up code. */
@@ -18,7 +19,8 @@ export async function probeClientEnabled(oauth: OAuthClient, redirectUri: string
   try {
     await oauth.completeAuthorization(request, query, signal);
   } catch (err) {
-    const error = err instanceof OpenEmrError ? err : new OpenEmrError('unexpected', 'Checking the client failed', { cause: err });
+    const error =
+      err instanceof OpenEmrError ? err : new OpenEmrError('unexpected', 'Checking the client failed', { cause: err });
     if (REFUSED_CLIENT.has(error.kind)) return { enabled: false, error };
     if (CODE_REJECTED.has(error.kind)) return { enabled: true };
     return { enabled: 'unknown', error };

@@ -9,9 +9,24 @@ export type GroupApi = 'standard' | 'fhir' | 'portal';
 
 /** Decides the label format and the icon of a group's leaves. */
 export type LeafKind =
-  | 'encounter' | 'vital' | 'soap_note' | 'issue' | 'appointment' | 'insurance' | 'document' | 'employer'
-  | 'transaction' | 'person' | 'facility' | 'company' | 'drug' | 'immunization' | 'prescription' | 'procedure'
-  | 'option' | 'fhir';
+  | 'encounter'
+  | 'vital'
+  | 'soap_note'
+  | 'issue'
+  | 'appointment'
+  | 'insurance'
+  | 'document'
+  | 'employer'
+  | 'transaction'
+  | 'person'
+  | 'facility'
+  | 'company'
+  | 'drug'
+  | 'immunization'
+  | 'prescription'
+  | 'procedure'
+  | 'option'
+  | 'fhir';
 
 /** One listable group of records. */
 export interface GroupSpec {
@@ -42,13 +57,28 @@ export type PathContext = Partial<Record<'puuid' | 'pid' | 'eid', string>>;
 
 export type Row = Record<string, unknown>;
 
-function standard(id: string, label: string, path: string, kind: LeafKind, item: GroupSpec['item'], extra: Partial<GroupSpec> = {}): GroupSpec {
+function standard(
+  id: string,
+  label: string,
+  path: string,
+  kind: LeafKind,
+  item: GroupSpec['item'],
+  extra: Partial<GroupSpec> = {},
+): GroupSpec {
   const resource = id.replace(/^.*:/, '');
   return { id: `api:${id}`, label, api: 'standard', kind, resource, path, item, ...extra };
 }
 
 function fhir(resource: string): GroupSpec {
-  return { id: `fhir:${resource}`, label: resource, api: 'fhir', kind: 'fhir', resource, path: `/fhir/${resource}`, item: 'fhir' };
+  return {
+    id: `fhir:${resource}`,
+    label: resource,
+    api: 'fhir',
+    kind: 'fhir',
+    resource,
+    path: `/fhir/${resource}`,
+    item: 'fhir',
+  };
 }
 
 const P_UUID = '/api/patient/:puuid';
@@ -67,20 +97,47 @@ export const PATIENT_STANDARD_GROUPS: readonly GroupSpec[] = [
   standard('document', 'Documents', `${P_ID}/document`, 'document', 'id', { categories: true }),
   standard('employer', 'Employer', `${P_UUID}/employer`, 'employer', 'none'),
   standard('message', 'Messages', `${P_ID}/message`, 'transaction', 'id', {
-    unsupported: 'OpenEMR\'s standard API can create, update and delete messages but has no route that lists them.',
+    unsupported: "OpenEMR's standard API can create, update and delete messages but has no route that lists them.",
   }),
   standard('transaction', 'Transactions', `${P_ID}/transaction`, 'transaction', 'none'),
 ];
 
 /** Portal groups under the patient's own record (patient tokens cannot call /api). */
 export const PATIENT_PORTAL_GROUPS: readonly GroupSpec[] = [
-  { id: 'portal:encounter', label: 'Encounters', api: 'portal', kind: 'encounter', resource: 'encounter', path: '/portal/patient/encounter', item: 'uuid' },
-  { id: 'portal:appointment', label: 'Appointments', api: 'portal', kind: 'appointment', resource: 'appointment', path: '/portal/patient/appointment', item: 'uuid' },
+  {
+    id: 'portal:encounter',
+    label: 'Encounters',
+    api: 'portal',
+    kind: 'encounter',
+    resource: 'encounter',
+    path: '/portal/patient/encounter',
+    item: 'uuid',
+  },
+  {
+    id: 'portal:appointment',
+    label: 'Appointments',
+    api: 'portal',
+    kind: 'appointment',
+    resource: 'appointment',
+    path: '/portal/patient/appointment',
+    item: 'uuid',
+  },
 ];
 
 const PATIENT_FHIR_TYPES = [
-  'AllergyIntolerance', 'Condition', 'Encounter', 'Observation', 'MedicationRequest', 'Immunization', 'Procedure',
-  'DocumentReference', 'DiagnosticReport', 'CarePlan', 'CareTeam', 'Goal', 'Coverage',
+  'AllergyIntolerance',
+  'Condition',
+  'Encounter',
+  'Observation',
+  'MedicationRequest',
+  'Immunization',
+  'Procedure',
+  'DocumentReference',
+  'DiagnosticReport',
+  'CarePlan',
+  'CareTeam',
+  'Goal',
+  'Coverage',
 ];
 
 /** The Provenance of a patient's resources of one type, gated by that type's read scope. */
@@ -100,7 +157,8 @@ function provenanceOf(resource: string): GroupSpec {
  */
 export const PATIENT_PROVENANCE_GROUP: GroupSpec = {
   ...fhir('Provenance'),
-  about: 'OpenEMR searches Provenance by _id only (a patient= search would list every patient\'s provenance), so it is read per resource type through _revinclude=Provenance:target.',
+  about:
+    "OpenEMR searches Provenance by _id only (a patient= search would list every patient's provenance), so it is read per resource type through _revinclude=Provenance:target.",
   subgroups: ['Patient', ...PATIENT_FHIR_TYPES].map(provenanceOf),
 };
 
@@ -136,7 +194,9 @@ const COLLECTION_KINDS: ReadonlyArray<[resource: string, label: string, kind: Le
 /** Whether the catalog's instance route under a list path takes a uuid or a numeric id (none: no instance route). */
 function itemKeyOf(listPath: string): GroupSpec['item'] {
   const depth = listPath.split('/').length + 1;
-  const instance = ROUTES.find((r) => r.method === 'GET' && r.path.startsWith(`${listPath}/:`) && r.path.split('/').length === depth);
+  const instance = ROUTES.find(
+    (r) => r.method === 'GET' && r.path.startsWith(`${listPath}/:`) && r.path.split('/').length === depth,
+  );
   if (!instance) return 'none';
   return instance.params.at(-1)?.kind === 'id' ? 'id' : 'uuid';
 }
@@ -149,16 +209,25 @@ export const SERVER_COLLECTIONS: readonly GroupSpec[] = COLLECTION_KINDS.map(([r
 
 /** The list route of one option list. */
 export function optionListGroup(name: string): GroupSpec {
-  return standard(`list:${name}`, name, fillPath('/api/list/:list_name', { list_name: name }), 'option', 'none', { resource: 'list' });
+  return standard(`list:${name}`, name, fillPath('/api/list/:list_name', { list_name: name }), 'option', 'none', {
+    resource: 'list',
+  });
 }
 
 /** FHIR collections not tied to a patient, shown in the server's "FHIR" folder. */
-export const SERVER_FHIR_COLLECTIONS: readonly GroupSpec[] = TOP_LEVEL_COLLECTIONS.filter((c) => c.api === 'fhir' && c.route.resource !== 'Patient').map((c) => fhir(c.route.resource));
+export const SERVER_FHIR_COLLECTIONS: readonly GroupSpec[] = TOP_LEVEL_COLLECTIONS.filter(
+  (c) => c.api === 'fhir' && c.route.resource !== 'Patient',
+).map((c) => fhir(c.route.resource));
 
 /** The groups under a patient for a token role: user tokens get the standard API, patient tokens the portal. */
 export function patientSections(role: TokenRole): Array<{ id: string; label: string; groups: readonly GroupSpec[] }> {
-  const first = role === 'patient' ? { id: 'portal', label: 'Portal API', groups: PATIENT_PORTAL_GROUPS } : { id: 'standard', label: 'Standard API', groups: PATIENT_STANDARD_GROUPS };
-  return role === 'system' ? [{ id: 'fhir', label: 'FHIR', groups: PATIENT_FHIR_GROUPS }] : [first, { id: 'fhir', label: 'FHIR', groups: PATIENT_FHIR_GROUPS }];
+  const first =
+    role === 'patient'
+      ? { id: 'portal', label: 'Portal API', groups: PATIENT_PORTAL_GROUPS }
+      : { id: 'standard', label: 'Standard API', groups: PATIENT_STANDARD_GROUPS };
+  return role === 'system'
+    ? [{ id: 'fhir', label: 'FHIR', groups: PATIENT_FHIR_GROUPS }]
+    : [first, { id: 'fhir', label: 'FHIR', groups: PATIENT_FHIR_GROUPS }];
 }
 
 function text(value: unknown): string {

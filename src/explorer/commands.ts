@@ -47,7 +47,14 @@ function recordTarget(node: unknown): RecordTarget {
   }
   if (node instanceof PatientNode) {
     const label = [node.patient.lname, node.patient.fname].filter(Boolean).join(', ');
-    return { serverId: node.scope.server.id, path: node.path, title: `Patient: ${label}`, id: node.patient.uuid, row: node.patient, node };
+    return {
+      serverId: node.scope.server.id,
+      path: node.path,
+      title: `Patient: ${label}`,
+      id: node.patient.uuid,
+      row: node.patient,
+      node,
+    };
   }
   throw new Error('Select a record in the OpenEMR explorer first.');
 }
@@ -184,8 +191,18 @@ export class ExplorerCommands {
 
   private async open(arg: unknown): Promise<{ serverId: string; path?: string }> {
     const target = recordTarget(arg);
-    if (target.path) await vscode.commands.executeCommand('openemr.openInViewer', { serverId: target.serverId, path: target.path, title: target.title });
-    else await vscode.commands.executeCommand('openemr.openInViewer', { serverId: target.serverId, title: target.title, json: target.row });
+    if (target.path)
+      await vscode.commands.executeCommand('openemr.openInViewer', {
+        serverId: target.serverId,
+        path: target.path,
+        title: target.title,
+      });
+    else
+      await vscode.commands.executeCommand('openemr.openInViewer', {
+        serverId: target.serverId,
+        title: target.title,
+        json: target.row,
+      });
     return { serverId: target.serverId, path: target.path };
   }
 
@@ -212,20 +229,27 @@ export class ExplorerCommands {
     let url: string;
     if (arg instanceof GroupNode) {
       if (arg.spec.subgroups) throw new Error(`${arg.label} is read per resource type: copy the cURL of one of its sub-groups.`);
-      url = arg.scope.client.resolve(fillPath(arg.spec.path, arg.ctx), arg.spec.api === 'fhir' ? fhirGroupQuery(arg.spec, arg.ctx, arg.query) : arg.query).url;
+      url = arg.scope.client.resolve(
+        fillPath(arg.spec.path, arg.ctx),
+        arg.spec.api === 'fhir' ? fhirGroupQuery(arg.spec, arg.ctx, arg.query) : arg.query,
+      ).url;
     } else {
       const target = recordTarget(arg);
-      if (!target.path) throw new Error('OpenEMR has no route that reads this record on its own; copy the cURL of its group instead.');
+      if (!target.path)
+        throw new Error('OpenEMR has no route that reads this record on its own; copy the cURL of its group instead.');
       url = target.node.scope.client.resolve(target.path).url;
     }
     const curl = curlFor(url, url.includes('/fhir/') ? 'application/fhir+json' : 'application/json');
     await vscode.env.clipboard.writeText(curl);
-    void vscode.window.showInformationMessage('cURL copied. It reads the token from $OPENEMR_TOKEN: set that variable first (the token itself is never copied).');
+    void vscode.window.showInformationMessage(
+      'cURL copied. It reads the token from $OPENEMR_TOKEN: set that variable first (the token itself is never copied).',
+    );
     return { curl };
   }
 
   private async openDocument(arg: unknown): Promise<{ uri: string }> {
-    if (!(arg instanceof LeafNode) || arg.spec.kind !== 'document' || !arg.path) throw new Error('Select a document in the OpenEMR explorer.');
+    if (!(arg instanceof LeafNode) || arg.spec.kind !== 'document' || !arg.path)
+      throw new Error('Select a document in the OpenEMR explorer.');
     const uri = await withViewProgress(() => saveDocument(arg, this.storage));
     await vscode.commands.executeCommand('vscode.open', uri);
     return { uri: uri.toString() };
@@ -233,7 +257,8 @@ export class ExplorerCommands {
 
   /** Sign-in commands: from a tree button they may prompt (server preselected); with an argument object they run as given. */
   private delegate(command: string, arg: unknown): Thenable<unknown> {
-    if (arg instanceof ExplorerNode) return vscode.commands.executeCommand(command, { serverId: this.serverNode(arg).serverId, interactive: true });
+    if (arg instanceof ExplorerNode)
+      return vscode.commands.executeCommand(command, { serverId: this.serverNode(arg).serverId, interactive: true });
     return vscode.commands.executeCommand(command, { ...(arg as object | undefined), serverId: this.serverNode(arg).serverId });
   }
 }

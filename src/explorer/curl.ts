@@ -9,5 +9,9 @@ export function shellQuote(value: string): string {
 
 /** The token is never put in: the header reads the OPENEMR_TOKEN shell variable (double quotes, so it expands). */
 export function curlFor(url: string, accept = 'application/json'): string {
-  return [`curl -sS ${shellQuote(url)}`, `-H ${shellQuote(`Accept: ${accept}`)}`, `-H "Authorization: Bearer ${TOKEN_PLACEHOLDER}"`].join(' \\\n  ');
+  return [
+    `curl -sS ${shellQuote(url)}`,
+    `-H ${shellQuote(`Accept: ${accept}`)}`,
+    `-H "Authorization: Bearer ${TOKEN_PLACEHOLDER}"`,
+  ].join(' \\\n  ');
 }

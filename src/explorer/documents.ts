@@ -5,7 +5,11 @@ import type { LeafNode } from './nodes/leafNode';
 /** A file name safe on every platform, from the server's name for it. */
 export function safeFileName(name: string, fallback: string): string {
   const printable = [...name].map((ch) => (ch.charCodeAt(0) < 32 ? '_' : ch)).join('');
-  const cleaned = printable.replace(/[\\/:*?"<>|]/g, '_').replace(/^\.+/, '').trim().slice(0, 120);
+  const cleaned = printable
+    .replace(/[\\/:*?"<>|]/g, '_')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(0, 120);
   return cleaned || fallback;
 }
 

@@ -1,6 +1,14 @@
 /** The explorer's reads, over the core client: one page of a group, of patients, or the patient's own record. vscode-free. */
 import type { FhirResource, Patient } from 'fhir/r4';
-import { fillPath, standardPage, standardPageQuery, type OpenEmrClient, type Page, type PageRequest, type PatientSearch } from '../core';
+import {
+  fillPath,
+  standardPage,
+  standardPageQuery,
+  type OpenEmrClient,
+  type Page,
+  type PageRequest,
+  type PatientSearch,
+} from '../core';
 import type { GroupSpec, PathContext, Row } from './catalog';
 
 /** The fields a patient row keeps in the tree (long lists hold only these). */
@@ -16,17 +24,34 @@ export interface PatientRow extends Row {
 const str = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 
 export function trimPatient(row: Row): PatientRow {
-  return { uuid: str(row.uuid) ?? '', pid: str(row.pid), fname: str(row.fname), lname: str(row.lname), DOB: str(row.DOB), sex: str(row.sex) };
+  return {
+    uuid: str(row.uuid) ?? '',
+    pid: str(row.pid),
+    fname: str(row.fname),
+    lname: str(row.lname),
+    DOB: str(row.DOB),
+    sex: str(row.sex),
+  };
 }
 
 /** A FHIR Patient as a patient row (patient tokens read their own record this way when the portal API is off). */
 export function patientRowFromFhir(p: Patient): PatientRow {
   const name = p.name?.find((n) => n.use === 'official') ?? p.name?.[0];
-  return { uuid: p.id ?? '', fname: name?.given?.join(' '), lname: name?.family, DOB: p.birthDate, sex: p.gender ? p.gender[0]!.toUpperCase() + p.gender.slice(1) : undefined };
+  return {
+    uuid: p.id ?? '',
+    fname: name?.given?.join(' '),
+    lname: name?.family,
+    DOB: p.birthDate,
+    sex: p.gender ? p.gender[0]!.toUpperCase() + p.gender.slice(1) : undefined,
+  };
 }
 
 /** The search parameters of a FHIR group: by `patient` under a patient (`_id` for Patient), plus the Provenance include. */
-export function fhirGroupQuery(spec: GroupSpec, ctx: PathContext, extraQuery: Record<string, string> = {}): Record<string, string> {
+export function fhirGroupQuery(
+  spec: GroupSpec,
+  ctx: PathContext,
+  extraQuery: Record<string, string> = {},
+): Record<string, string> {
   const params: Record<string, string> = { ...extraQuery };
   if (ctx.puuid) params[spec.resource === 'Patient' ? '_id' : 'patient'] = ctx.puuid;
   if (spec.provenanceOfMatches) params._revinclude = 'Provenance:target';
@@ -46,12 +71,20 @@ function provenancePage(found: Page<FhirResource>, page: PageRequest): Page<Row>
 }
 
 /** One page of a group's rows. */
-export async function fetchGroupPage(client: OpenEmrClient, spec: GroupSpec, ctx: PathContext, page: PageRequest, extraQuery: Record<string, string> = {}): Promise<Page<Row>> {
+export async function fetchGroupPage(
+  client: OpenEmrClient,
+  spec: GroupSpec,
+  ctx: PathContext,
+  page: PageRequest,
+  extraQuery: Record<string, string> = {},
+): Promise<Page<Row>> {
   if (spec.api === 'fhir') {
     const found = await client.fhirSearch(spec.resource, fhirGroupQuery(spec, ctx, extraQuery), page);
     return spec.provenanceOfMatches ? provenancePage(found, page) : (found as unknown as Page<Row>);
   }
-  const res = await client.request('GET', fillPath(spec.path, ctx), undefined, { query: { ...extraQuery, ...standardPageQuery(page) } });
+  const res = await client.request('GET', fillPath(spec.path, ctx), undefined, {
+    query: { ...extraQuery, ...standardPageQuery(page) },
+  });
   return standardPage<Row>(client.unwrap(res), res.envelope?.links, page);
 }
 

@@ -67,7 +67,10 @@ function standardParts(kind: LeafKind, row: Row): [label: string, description: s
     case 'issue':
       return [text(row.title), joined([shortDate(row.begdate), text(row.diagnosis)])];
     case 'appointment':
-      return [joined([text(row.pc_eventDate), text(row.pc_startTime).slice(0, 5), text(row.pc_title) || text(row.pc_catname)]), text(row.pc_apptstatus)];
+      return [
+        joined([text(row.pc_eventDate), text(row.pc_startTime).slice(0, 5), text(row.pc_title) || text(row.pc_catname)]),
+        text(row.pc_apptstatus),
+      ];
     case 'insurance':
       return [joined([text(row.type), text(row.plan_name)], ': '), text(row.policy_number)];
     case 'document':
@@ -116,7 +119,18 @@ function humanName(value: unknown): string {
 }
 
 const FHIR_TITLE_FIELDS = ['code', 'vaccineCode', 'medicationCodeableConcept', 'type', 'category', 'class'] as const;
-const FHIR_DATE_FIELDS = ['effectiveDateTime', 'onsetDateTime', 'recordedDate', 'occurrenceDateTime', 'authoredOn', 'performedDateTime', 'issued', 'date', 'recorded', 'created'] as const;
+const FHIR_DATE_FIELDS = [
+  'effectiveDateTime',
+  'onsetDateTime',
+  'recordedDate',
+  'occurrenceDateTime',
+  'authoredOn',
+  'performedDateTime',
+  'issued',
+  'date',
+  'recorded',
+  'created',
+] as const;
 
 /** The display text of a FHIR resource: its name, title, description or main code, with its main date. */
 export function fhirDisplay(resource: Row): [label: string, description: string] {
@@ -127,7 +141,13 @@ export function fhirDisplay(resource: Row): [label: string, description: string]
   const named = humanName(resource.name) || text(resource.title);
   const coded = FHIR_TITLE_FIELDS.map((f) => conceptText(resource[f])).find(Boolean) ?? '';
   const goal = conceptText(resource.description);
-  const label = named || coded || goal || description || text(asObject(resource.target && first(resource.target))?.reference) || `${type}/${text(resource.id)}`;
+  const label =
+    named ||
+    coded ||
+    goal ||
+    description ||
+    text(asObject(resource.target && first(resource.target))?.reference) ||
+    `${type}/${text(resource.id)}`;
   return [label, joined([date, text(resource.status)])];
 }
 

@@ -19,7 +19,11 @@ export function registerExplorer(context: vscode.ExtensionContext, services: Ser
 }
 
 /** The same over any ExplorerSource. */
-export function registerExplorerFor(context: vscode.ExtensionContext, source: ExplorerSource, owned: vscode.Disposable[] = []): ExplorerApi {
+export function registerExplorerFor(
+  context: vscode.ExtensionContext,
+  source: ExplorerSource,
+  owned: vscode.Disposable[] = [],
+): ExplorerApi {
   const provider = new ExplorerProvider(source);
   const view = vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const commands = new ExplorerCommands(provider, view, context.globalStorageUri);

@@ -20,7 +20,13 @@ const API_GATE: Record<GroupApi, string> = { standard: 'api:oemr', fhir: 'api:fh
 function narrowedSearch(granted: readonly string[], context: string, resource: string): boolean {
   return granted.some((g) => {
     const p = parseScope(g);
-    return p.kind === 'resource' && Boolean(p.query) && p.context === context && p.resource === resource && (p.permissions ?? '').includes('s');
+    return (
+      p.kind === 'resource' &&
+      Boolean(p.query) &&
+      p.context === context &&
+      p.resource === resource &&
+      (p.permissions ?? '').includes('s')
+    );
   });
 }
 

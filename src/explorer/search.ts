@@ -9,8 +9,21 @@
 import type { PatientSearch, PatientSearchField } from '../core';
 
 export const PATIENT_SEARCH_FIELDS: readonly PatientSearchField[] = [
-  'fname', 'lname', 'ss', 'street', 'postal_code', 'city', 'state', 'phone_home', 'phone_biz', 'phone_cell',
-  'postal_contact', 'sex', 'country_code', 'email', 'DOB',
+  'fname',
+  'lname',
+  'ss',
+  'street',
+  'postal_code',
+  'city',
+  'state',
+  'phone_home',
+  'phone_biz',
+  'phone_cell',
+  'postal_contact',
+  'sex',
+  'country_code',
+  'email',
+  'DOB',
 ];
 
 export class PatientQueryError extends Error {}
@@ -30,7 +43,10 @@ export function parsePatientQuery(input: string): PatientSearch {
     for (const part of query.split(/[&\s]+(?=[A-Za-z_]+=)/)) {
       const at = part.indexOf('=');
       const field = fieldNamed(part.slice(0, at).trim());
-      if (!field) throw new PatientQueryError(`Unknown patient search field "${part.slice(0, at).trim()}". Known: ${PATIENT_SEARCH_FIELDS.join(', ')}.`);
+      if (!field)
+        throw new PatientQueryError(
+          `Unknown patient search field "${part.slice(0, at).trim()}". Known: ${PATIENT_SEARCH_FIELDS.join(', ')}.`,
+        );
       const value = part.slice(at + 1).trim();
       if (value) out[field] = value;
     }

@@ -28,7 +28,8 @@ export function sourceFromServices(services: Services): ExplorerSource & vscode.
     };
   };
   return {
-    servers: () => services.servers.list().map((p) => ({ id: p.id, name: p.name, baseUrl: p.baseUrl, site: p.site, apis: p.apis })),
+    servers: () =>
+      services.servers.list().map((p) => ({ id: p.id, name: p.name, baseUrl: p.baseUrl, site: p.site, apis: p.apis })),
     state,
     client: (serverId) => (services.tokens.state(serverId).signedIn ? services.client(serverId) : undefined),
     onDidChange: changes.event,

@@ -13,7 +13,9 @@ export interface ExplorerSettings {
 export function readSettings(): ExplorerSettings {
   const config = vscode.workspace.getConfiguration('openemr.explorer');
   const size = Math.floor(config.get<number>('pageSize', 50));
-  const categories = config.get<string[]>('documentCategories', DEFAULT_DOCUMENT_CATEGORIES).filter((c) => typeof c === 'string' && c.trim());
+  const categories = config
+    .get<string[]>('documentCategories', DEFAULT_DOCUMENT_CATEGORIES)
+    .filter((c) => typeof c === 'string' && c.trim());
   return {
     pageSize: Number.isFinite(size) ? Math.min(Math.max(size, 1), STANDARD_MAX_LIMIT) : 50,
     unreadableGroups: config.get<string>('unreadableGroups') === 'hide' ? 'hide' : 'disable',

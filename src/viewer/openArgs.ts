@@ -24,7 +24,13 @@ function requestInfo(value: unknown): RequestInfo | undefined {
   const r = value as Record<string, unknown>;
   const text = (v: unknown): string => (typeof v === 'string' ? v : '');
   const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-  return { method: text(r.method) || 'GET', url: text(r.url), status: num(r.status), timeMs: num(r.timeMs), sizeBytes: num(r.sizeBytes) };
+  return {
+    method: text(r.method) || 'GET',
+    url: text(r.url),
+    status: num(r.status),
+    timeMs: num(r.timeMs),
+    sizeBytes: num(r.sizeBytes),
+  };
 }
 
 /**

@@ -23,7 +23,12 @@ export function editorText(text: string): { text: string; formatted: boolean } {
 }
 
 function safeFileName(title: string): string {
-  return `${title.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'document'}.json`;
+  return `${
+    title
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 60) || 'document'
+  }.json`;
 }
 
 /** `saveTo` (a file path) skips the dialog, for callers that run without prompts. */

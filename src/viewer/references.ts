@@ -2,9 +2,7 @@
 import type { DocumentSource } from './protocol';
 
 export type ReferenceTarget =
-  | { kind: 'fetch'; serverId: string; path: string }
-  | { kind: 'external'; url: string }
-  | { kind: 'unavailable'; reason: string };
+  { kind: 'fetch'; serverId: string; path: string } | { kind: 'external'; url: string } | { kind: 'unavailable'; reason: string };
 
 /** The FHIR base inside a request URL: `https://host/apis/default/fhir`. */
 function fhirBase(requestUrl: string | undefined): string | undefined {

@@ -28,7 +28,9 @@ export function registerViewer(
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(viewerViewType, panels),
     vscode.commands.registerCommand('openemr.openInViewer', (arg: unknown) => panels.open(arg).catch(reportFailure)),
-    vscode.commands.registerCommand('openemr.viewer.openInEditor', (arg: unknown) => panels.openInEditor(arg).catch(reportFailure)),
+    vscode.commands.registerCommand('openemr.viewer.openInEditor', (arg: unknown) =>
+      panels.openInEditor(arg).catch(reportFailure),
+    ),
   );
   return { setFetcher: (f) => panels.setFetcher(f) };
 }

@@ -122,7 +122,12 @@ export class ViewerPanels implements vscode.WebviewPanelSerializer {
       panel.panel.reveal();
       return panel;
     }
-    const created = vscode.window.createWebviewPanel(viewerViewType, document.title, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const created = vscode.window.createWebviewPanel(
+      viewerViewType,
+      document.title,
+      vscode.ViewColumn.Active,
+      webviewOptions(this.extensionUri),
+    );
     return this.track(new ViewerPanel(created, this.extensionUri, this.handlers()));
   }
 
@@ -219,8 +224,13 @@ export class ViewerPanels implements vscode.WebviewPanelSerializer {
     } catch {
       throw new Error('The viewer only opens http and https links.');
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('The viewer only opens http and https links.');
-    const choice = await vscode.window.showInformationMessage(`Open ${parsed.toString()} in your browser?`, { modal: true }, 'Open');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new Error('The viewer only opens http and https links.');
+    const choice = await vscode.window.showInformationMessage(
+      `Open ${parsed.toString()} in your browser?`,
+      { modal: true },
+      'Open',
+    );
     if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(parsed.toString()));
   }
 }

@@ -54,7 +54,8 @@ export async function run(): Promise<void> {
     const rawOnce = async (): Promise<number> => {
       const t = performance.now();
       const res = await sim.ctx.http.send({ method: 'GET', url: pageUrl, headers });
-      if (res.status !== 200 || !Array.isArray((res.json as { data?: unknown }).data)) throw new Error(`raw page failed: ${res.status}`);
+      if (res.status !== 200 || !Array.isArray((res.json as { data?: unknown }).data))
+        throw new Error(`raw page failed: ${res.status}`);
       return performance.now() - t;
     };
     const treeOnce = async (): Promise<number> => {
@@ -84,7 +85,9 @@ export async function run(): Promise<void> {
       }
     }
     const ratio = median(tree) / median(raw);
-    console.log(`first page of ${PAGE} patients: tree ${median(tree).toFixed(2)} ms (median of ${ROUNDS}), raw HTTP ${median(raw).toFixed(2)} ms`);
+    console.log(
+      `first page of ${PAGE} patients: tree ${median(tree).toFixed(2)} ms (median of ${ROUNDS}), raw HTTP ${median(raw).toFixed(2)} ms`,
+    );
     console.log(`ratio tree / raw HTTP: ${ratio.toFixed(2)} (goal <= 1.30) ${ratio <= 1.3 ? 'OK' : 'OVER'}`);
 
     // Paging through 5000 patients, building the nodes after every page as the view would.
@@ -100,7 +103,9 @@ export async function run(): Promise<void> {
     }
     const end = heapMb();
     peak = Math.max(peak, end);
-    console.log(`heap after GC while paging ${fresh.loadedCount()} patients: start ${start.toFixed(1)} MB, end ${end.toFixed(1)} MB, peak ${peak.toFixed(1)} MB (growth ${(end - start).toFixed(1)} MB, ${(((end - start) * 1024 * 1024) / fresh.loadedCount()).toFixed(0)} B per patient)`);
+    console.log(
+      `heap after GC while paging ${fresh.loadedCount()} patients: start ${start.toFixed(1)} MB, end ${end.toFixed(1)} MB, peak ${peak.toFixed(1)} MB (growth ${(end - start).toFixed(1)} MB, ${(((end - start) * 1024 * 1024) / fresh.loadedCount()).toFixed(0)} B per patient)`,
+    );
   } finally {
     await sim.close();
   }

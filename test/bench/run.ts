@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   if (files.length === 0) throw new Error(`no benchmark matches ${filter.join(', ')}`);
   for (const file of files) {
     console.log(`\n=== ${file}`);
-    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as Partial<BenchModule> & { default?: Partial<BenchModule> };
+    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as Partial<BenchModule> & {
+      default?: Partial<BenchModule>;
+    };
     const run = mod.run ?? mod.default?.run;
     if (typeof run !== 'function') throw new Error(`${file} does not export run()`);
     await run();
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(1);
   },
 );

@@ -18,20 +18,33 @@ function percentile(sorted: number[], p: number): number {
 async function adminToken(sim: RunningSimulator): Promise<string> {
   const scope = 'api:oemr api:fhir user/patient.read user/Patient.read';
   const reg = await fetch(`${sim.url}/oauth2/default/registration`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ application_type: 'private', redirect_uris: ['http://127.0.0.1:9/cb'], client_name: 'bench', scope }),
   });
   const { client_id } = (await reg.json()) as { client_id: string };
   sim.enableClient(client_id);
   const tok = await fetch(`${sim.url}/oauth2/default/token`, {
-    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'password', client_id, user_role: 'users', username: 'admin', password: 'pass', scope }),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id,
+      user_role: 'users',
+      username: 'admin',
+      password: 'pass',
+      scope,
+    }),
   });
   return ((await tok.json()) as { access_token: string }).access_token;
 }
 
 /** Times GETs of pages of 50 spread over the whole list. */
-async function timePages(sim: RunningSimulator, token: string, path: (offset: number) => string): Promise<{ median: number; p95: number }> {
+async function timePages(
+  sim: RunningSimulator,
+  token: string,
+  path: (offset: number) => string,
+): Promise<{ median: number; p95: number }> {
   const times: number[] = [];
   for (let i = 0; i < WARMUP + SAMPLES; i++) {
     const offset = ((i * 7919) % (PATIENTS / 50)) * 50;
@@ -63,7 +76,9 @@ export async function run(): Promise<void> {
     const f = (n: number) => `${n.toFixed(2)} ms`;
     const later = await timePages(sim, token, (o) => `/apis/default/api/patient?lname=Smith&_limit=50&_offset=${o % 1000}`);
     console.log(`simulator: start with ${PATIENTS} patients: ${startMs.toFixed(0)} ms`);
-    console.log(`simulator: first GET /api/patient?lname=Smith right after start (finishes generating the patients): ${firstSearchMs.toFixed(0)} ms; later searches: median ${f(later.median)}, p95 ${f(later.p95)}`);
+    console.log(
+      `simulator: first GET /api/patient?lname=Smith right after start (finishes generating the patients): ${firstSearchMs.toFixed(0)} ms; later searches: median ${f(later.median)}, p95 ${f(later.p95)}`,
+    );
     console.log(`simulator: GET /api/patient page of 50 (offsets across the list): median ${f(api.median)}, p95 ${f(api.p95)}`);
     console.log(`simulator: GET /fhir/Patient?_count=50 (first page): median ${f(fhirFirst.median)}, p95 ${f(fhirFirst.p95)}`);
     console.log(`simulator: GET /fhir/Patient?_count=50&_offset<5000: median ${f(fhirDeep.median)}, p95 ${f(fhirDeep.p95)}`);

@@ -14,7 +14,16 @@ import { syntheticBundle } from './viewer/bundleGenerator';
 import { jsonEditorPage, prePage, viewerPage } from './viewer/pages';
 
 const root = path.resolve(__dirname, '..', '..');
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 const tools = { viewer: viewerPage, pre: prePage, jsoneditor: jsonEditorPage } as const;
 type Tool = keyof typeof tools;
 const searchQuery = 'Okafor';
@@ -38,7 +47,9 @@ interface Measurement {
 
 async function bundle(entry: { path?: string; contents?: string }): Promise<string> {
   const result = await esbuild.build({
-    ...(entry.path ? { entryPoints: [entry.path] } : { stdin: { contents: entry.contents ?? '', resolveDir: root, loader: 'ts' } }),
+    ...(entry.path
+      ? { entryPoints: [entry.path] }
+      : { stdin: { contents: entry.contents ?? '', resolveDir: root, loader: 'ts' } }),
     bundle: true,
     write: false,
     format: 'iife',
@@ -88,7 +99,10 @@ async function measure(browser: Browser, base: string, tool: Tool, sizeMb: numbe
   const result: Measurement = { tool, sizeMb };
   try {
     await page.goto(`${base}/${tool}.html`);
-    await page.evaluate((name) => (window as unknown as { benchLoad(n: string): Promise<number> }).benchLoad(name), `doc-${sizeMb}.json`);
+    await page.evaluate(
+      (name) => (window as unknown as { benchLoad(n: string): Promise<number> }).benchLoad(name),
+      `doc-${sizeMb}.json`,
+    );
     const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     const rendered = await page.evaluate(() => (window as unknown as { benchRender(): Promise<{ ms: number }> }).benchRender());
@@ -127,7 +141,9 @@ function median(runs: Measurement[]): Measurement {
 const fmt = (n: number | undefined, digits = 0): string => (n === undefined ? 'n/a' : n.toFixed(digits));
 
 function report(results: Measurement[], sizes: number[]): void {
-  console.log('\nsize   tool         first render  search        heap  heap after search  long tasks >50ms while scrolling (max)');
+  console.log(
+    '\nsize   tool         first render  search        heap  heap after search  long tasks >50ms while scrolling (max)',
+  );
   for (const r of results) {
     const line = [
       `${String(r.sizeMb).padStart(2)} MB`,
@@ -168,23 +184,43 @@ export async function run(sizes: number[] = [1, 10, 50]): Promise<void> {
     ['/pre.html', { type: 'text/html', body: prePage }],
     ['/jsoneditor.html', { type: 'text/html', body: jsonEditorPage }],
     ['/viewer.css', { type: 'text/css', body: readFileSync(path.join(root, 'media', 'viewer.css')) }],
-    ['/viewer.js', { type: 'text/javascript', body: await bundle({ path: path.join(root, 'src', 'webview', 'viewer', 'main.ts') }) }],
-    ['/jsoneditor.js', { type: 'text/javascript', body: await bundle({ contents: "import { createJSONEditor } from 'vanilla-jsoneditor'; (window as unknown as Record<string, unknown>).createJSONEditor = createJSONEditor;" }) }],
+    [
+      '/viewer.js',
+      { type: 'text/javascript', body: await bundle({ path: path.join(root, 'src', 'webview', 'viewer', 'main.ts') }) },
+    ],
+    [
+      '/jsoneditor.js',
+      {
+        type: 'text/javascript',
+        body: await bundle({
+          contents:
+            "import { createJSONEditor } from 'vanilla-jsoneditor'; (window as unknown as Record<string, unknown>).createJSONEditor = createJSONEditor;",
+        }),
+      },
+    ],
   ]);
-  for (const size of sizes) files.set(`/doc-${size}.json`, { type: 'application/json', body: Buffer.from(syntheticBundle(size * 1024 * 1024)) });
+  for (const size of sizes)
+    files.set(`/doc-${size}.json`, { type: 'application/json', body: Buffer.from(syntheticBundle(size * 1024 * 1024)) });
   const server = await serve(files);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: chromiumArgs });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: chromiumArgs,
+  });
   const results: Measurement[] = [];
   try {
     for (const size of sizes) {
       const runs = new Map<Tool, Measurement[]>();
       for (let i = 0; i < repeats; i++) {
-        for (const tool of Object.keys(tools) as Tool[]) runs.set(tool, [...(runs.get(tool) ?? []), await measure(browser, base, tool, size)]);
+        for (const tool of Object.keys(tools) as Tool[])
+          runs.set(tool, [...(runs.get(tool) ?? []), await measure(browser, base, tool, size)]);
       }
       for (const [tool, measured] of runs) {
         const m = median(measured);
-        console.log(`  measured ${tool} on ${size} MB: ${measured.map((r) => fmt(r.renderMs)).join(', ')} ms${m.error ? ` (error: ${m.error})` : ''}`);
+        console.log(
+          `  measured ${tool} on ${size} MB: ${measured.map((r) => fmt(r.renderMs)).join(', ')} ms${m.error ? ` (error: ${m.error})` : ''}`,
+        );
         results.push(m);
       }
     }
@@ -193,7 +229,9 @@ export async function run(sizes: number[] = [1, 10, 50]): Promise<void> {
     server.close();
   }
   report(results, sizes);
-  console.log(`\nviewer benchmark took ${((Date.now() - started) / 1000).toFixed(0)} s (Chromium ${'headless'}, search query "${searchQuery}")`);
+  console.log(
+    `\nviewer benchmark took ${((Date.now() - started) / 1000).toFixed(0)} s (Chromium ${'headless'}, search query "${searchQuery}")`,
+  );
 }
 
 if (require.main === module) {

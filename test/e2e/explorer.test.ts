@@ -33,8 +33,14 @@ describe('explorer (UI)', function () {
       await waitFor(async () => /\d\+?\s*$/.test(await serverTreeRow(list).innerText()), 30_000, `${list} to show its count`);
     }
     const texts = await viewPane('Servers').locator('.monaco-list-row').allInnerTexts();
-    assert.ok(texts.some((t) => t.startsWith(label)), `patient ${label} is listed`);
-    assert.ok(texts.some((t) => t.startsWith('FHIR')), 'the patient has a FHIR section');
+    assert.ok(
+      texts.some((t) => t.startsWith(label)),
+      `patient ${label} is listed`,
+    );
+    assert.ok(
+      texts.some((t) => t.startsWith('FHIR')),
+      'the patient has a FHIR section',
+    );
     assert.ok(texts.some((t) => /^Load more/.test(t)) || texts.length > 20, 'patients come in pages');
     await screenshot('explorer-patient-expanded');
   });
@@ -44,20 +50,24 @@ describe('explorer (UI)', function () {
     await serverTreeRow(encounter).waitFor();
     let polls = 0;
     /** The simulator's request count, less the polls of this count (each is a request too). */
-    const requests = async (): Promise<number> => ((await (await fetch(`${simUrl()}/__sim/counters`)).json()) as { requests: number }).requests - ++polls;
+    const requests = async (): Promise<number> =>
+      ((await (await fetch(`${simUrl()}/__sim/counters`)).json()) as { requests: number }).requests - ++polls;
     // Records whether the side bar's progress bar (the one of the OpenEMR view container, which holds only
     // this view) turns on: a load takes milliseconds, so watch its class changes.
-    await page().locator('.part.sidebar').evaluate((sidebar) => {
-      const seen = window as unknown as { explorerProgressSeen?: boolean };
-      seen.explorerProgressSeen = false;
-      const active = (classes: string | null): boolean => (classes ?? '').split(/\s+/).includes('active');
-      new MutationObserver((records) => {
-        for (const r of records) {
-          const target = r.target as Element;
-          if (target.classList.contains('monaco-progress-container') && (active(r.oldValue) || active(target.className))) seen.explorerProgressSeen = true;
-        }
-      }).observe(sidebar, { subtree: true, attributes: true, attributeFilter: ['class'], attributeOldValue: true });
-    });
+    await page()
+      .locator('.part.sidebar')
+      .evaluate((sidebar) => {
+        const seen = window as unknown as { explorerProgressSeen?: boolean };
+        seen.explorerProgressSeen = false;
+        const active = (classes: string | null): boolean => (classes ?? '').split(/\s+/).includes('active');
+        new MutationObserver((records) => {
+          for (const r of records) {
+            const target = r.target as Element;
+            if (target.classList.contains('monaco-progress-container') && (active(r.oldValue) || active(target.className)))
+              seen.explorerProgressSeen = true;
+          }
+        }).observe(sidebar, { subtree: true, attributes: true, attributeFilter: ['class'], attributeOldValue: true });
+      });
     const before = await requests();
     await runCommand('OpenEMR: Refresh');
     // Every list is fetched anew: Patients, and the encounters only because VS Code still has them expanded.
@@ -66,6 +76,10 @@ describe('explorer (UI)', function () {
     for (const row of ['Patients', 'Standard API', 'Encounters']) {
       assert.equal(await serverTreeRow(row).getAttribute('aria-expanded'), 'true', `${row} stays expanded`);
     }
-    assert.equal(await page().evaluate(() => (window as unknown as { explorerProgressSeen?: boolean }).explorerProgressSeen), true, 'the view showed its progress bar while loading');
+    assert.equal(
+      await page().evaluate(() => (window as unknown as { explorerProgressSeen?: boolean }).explorerProgressSeen),
+      true,
+      'the view showed its progress bar while loading',
+    );
   });
 });

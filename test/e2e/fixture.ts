@@ -63,7 +63,11 @@ export async function answerInput(text: string): Promise<void> {
  */
 async function submitPrompt(input: Locator, text: string): Promise<void> {
   const busy = quickInput().locator('.monaco-progress-container.active');
-  const title = async (): Promise<string> => (await quickInput().locator('.quick-input-title').textContent().catch(() => null)) ?? '';
+  const title = async (): Promise<string> =>
+    (await quickInput()
+      .locator('.quick-input-title')
+      .textContent()
+      .catch(() => null)) ?? '';
   for (let attempt = 0; attempt < 2; attempt++) {
     await waitFor(async () => (await busy.count()) === 0, 10_000, 'the prompt to stop working').catch(() => undefined);
     const before = await title();
@@ -99,7 +103,10 @@ export async function openActivity(title: string): Promise<void> {
   const item = page().locator(`.activitybar [aria-label^="${title}"]`).first();
   await item.waitFor({ timeout: UI_TIMEOUT_MS });
   const sidebar = page().locator('.part.sidebar');
-  const alreadyOpen = await sidebar.locator('.composite.title', { hasText: title }).isVisible().catch(() => false);
+  const alreadyOpen = await sidebar
+    .locator('.composite.title', { hasText: title })
+    .isVisible()
+    .catch(() => false);
   if (!alreadyOpen) await item.click();
   await sidebar.locator('.composite.title', { hasText: title }).waitFor({ timeout: UI_TIMEOUT_MS });
 }

@@ -2,7 +2,18 @@
 // prompts, expand rows, and remove the server again so later files find the view as they expect it.
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import { answerInput, notification, openActivity, page, pickItem, quickInput, runCommand, simUrl, viewPane, waitFor } from './fixture';
+import {
+  answerInput,
+  notification,
+  openActivity,
+  page,
+  pickItem,
+  quickInput,
+  runCommand,
+  simUrl,
+  viewPane,
+  waitFor,
+} from './fixture';
 
 /** The first row of the Servers tree containing `text`. */
 export function serverTreeRow(text: string | RegExp): Locator {
@@ -12,7 +23,13 @@ export function serverTreeRow(text: string | RegExp): Locator {
 /** Picks `label` when a quick pick offers it (the server picker only appears when several servers exist). */
 export async function pickIfAsked(label: string): Promise<void> {
   const item = quickInput().locator('.monaco-list-row', { hasText: label }).first();
-  if (await item.waitFor({ timeout: 4_000 }).then(() => true, () => false)) await item.click();
+  if (
+    await item.waitFor({ timeout: 4_000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await item.click();
 }
 
 /** Clicks a tree row, then moves the mouse away: a tooltip left over the row would cover the rows below it. */
@@ -46,10 +63,17 @@ export async function expandRow(text: string | RegExp, options: { counted?: bool
 
 /** What an OpenEMR administrator does on the API clients page: enables the newest client named `clientName`. */
 async function enableClientAsAdmin(clientName: string): Promise<void> {
-  const clients = (await (await fetch(`${simUrl()}/__sim/clients`)).json()) as Array<{ client_id: string; client_name: string | null }>;
+  const clients = (await (await fetch(`${simUrl()}/__sim/clients`)).json()) as Array<{
+    client_id: string;
+    client_name: string | null;
+  }>;
   const mine = clients.filter((c) => c.client_name === clientName).at(-1);
   assert.ok(mine, 'the client was registered');
-  const res = await fetch(`${simUrl()}/__sim/clients/${encodeURIComponent(mine.client_id)}/enable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${simUrl()}/__sim/clients/${encodeURIComponent(mine.client_id)}/enable`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   assert.equal(res.status, 200);
 }
 
@@ -72,7 +96,9 @@ export async function addServerAndSignIn(serverName: string, clientName: string)
   await pickItem('Read only');
   await answerInput(clientName);
   // The command stores the client, checks whether it is enabled and says so: only then is it ready.
-  await notification(/Check again|is enabled/).first().waitFor({ timeout: 30_000 });
+  await notification(/Check again|is enabled/)
+    .first()
+    .waitFor({ timeout: 30_000 });
   await enableClientAsAdmin(clientName);
 
   await runCommand('OpenEMR: Sign In');
@@ -81,7 +107,16 @@ export async function addServerAndSignIn(serverName: string, clientName: string)
   await pickItem('users');
   await answerInput('admin');
   await answerInput('pass');
-  await waitFor(async () => /signed in/.test(await serverTreeRow(serverName).innerText().catch(() => '')), 30_000, `${serverName} to show "signed in"`);
+  await waitFor(
+    async () =>
+      /signed in/.test(
+        await serverTreeRow(serverName)
+          .innerText()
+          .catch(() => ''),
+      ),
+    30_000,
+    `${serverName} to show "signed in"`,
+  );
 }
 
 /** Best effort: removes the server, so later UI tests start from the welcome view. */
@@ -90,5 +125,11 @@ export async function removeServerThroughUi(serverName: string): Promise<void> {
   await runCommand('OpenEMR: Remove Server');
   await pickIfAsked(serverName);
   const confirm = page().locator('.monaco-dialog-box .monaco-button', { hasText: 'Remove' }).first();
-  if (await confirm.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await confirm.click();
+  if (
+    await confirm.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await confirm.click();
 }

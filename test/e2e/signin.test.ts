@@ -10,18 +10,29 @@ const CLIENT = 'sign-in e2e client';
 /** The server picker appears only when other UI tests left servers behind. */
 async function chooseServerIfAsked(): Promise<void> {
   const row = quickInput().locator('.monaco-list-row', { hasText: SERVER }).first();
-  const shown = await row.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+  const shown = await row.waitFor({ timeout: 3_000 }).then(
+    () => true,
+    () => false,
+  );
   if (shown) await row.click();
 }
 
 /** Enables the client the way an administrator does: the Enable button of the API Clients page. */
 async function enableOnAdminPage(): Promise<void> {
-  const clients = (await (await fetch(`${simUrl()}/__sim/clients`)).json()) as Array<{ client_id: string; client_name: string | null; enabled: boolean }>;
+  const clients = (await (await fetch(`${simUrl()}/__sim/clients`)).json()) as Array<{
+    client_id: string;
+    client_name: string | null;
+    enabled: boolean;
+  }>;
   const mine = clients.find((c) => c.client_name === CLIENT);
   assert.ok(mine, 'the client is registered on the server');
   assert.equal(mine.enabled, false, 'a confidential client with user/ scopes starts disabled');
   const form = new URLSearchParams({ client_id: mine.client_id, action: 'enable' });
-  const res = await fetch(`${simUrl()}/interface/smart/admin-client.php`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  const res = await fetch(`${simUrl()}/interface/smart/admin-client.php`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
   assert.equal(res.status, 200);
 }
 
@@ -40,7 +51,13 @@ describe('sign-in (UI)', function () {
     await runCommand('OpenEMR: Remove Server');
     await chooseServerIfAsked();
     const confirm = page().locator('.monaco-dialog-box .monaco-button', { hasText: 'Remove' }).first();
-    if (await confirm.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await confirm.click();
+    if (
+      await confirm.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      await confirm.click();
   });
 
   it('the walkthrough lists the six set-up steps, each with its button', async () => {
@@ -49,7 +66,14 @@ describe('sign-in (UI)', function () {
     const steps = page().locator('.gettingStartedContainer .getting-started-step');
     await waitFor(async () => (await steps.count()) === 6, 20_000, 'six walkthrough steps');
     const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
-    assert.deepEqual(titles, ['Switch the APIs on', 'Add your server', 'Register a client', 'Have it enabled', 'Sign in', 'Browse your first patient']);
+    assert.deepEqual(titles, [
+      'Switch the APIs on',
+      'Add your server',
+      'Register a client',
+      'Have it enabled',
+      'Sign in',
+      'Browse your first patient',
+    ]);
     await screenshot('signin-walkthrough');
     await page().keyboard.press('Escape');
   });
@@ -78,7 +102,9 @@ describe('sign-in (UI)', function () {
     await answerInput('admin');
     await answerInput('pass');
     await notification(new RegExp(`Signed in: admin@${SERVER}`)).waitFor();
-    const status = page().locator('.statusbar-item', { hasText: `OpenEMR: admin@${SERVER}` }).first();
+    const status = page()
+      .locator('.statusbar-item', { hasText: `OpenEMR: admin@${SERVER}` })
+      .first();
     await status.waitFor();
     assert.match(await status.innerText(), /\d+ min|\d+ h/);
     await screenshot('signin-signed-in');

@@ -15,22 +15,46 @@ async function openInViewer(file: string): Promise<FrameLocator> {
   // It also pre-fills the workspace path once ready: type only after that, and check the text stuck.
   const input = quickInput().locator('input');
   await waitFor(async () => (await input.inputValue()).startsWith('/'), 15_000, 'the Open File dialog');
-  await waitFor(async () => {
-    if ((await input.inputValue()) !== file) await input.fill(file);
-    await quickInput().locator('.monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 2_000 });
-    return (await input.inputValue()) === file;
-  }, 15_000, `the dialog to show ${file}`);
+  await waitFor(
+    async () => {
+      if ((await input.inputValue()) !== file) await input.fill(file);
+      await quickInput()
+        .locator('.monaco-list-row', { hasText: path.basename(file) })
+        .first()
+        .waitFor({ timeout: 2_000 });
+      return (await input.inputValue()) === file;
+    },
+    15_000,
+    `the dialog to show ${file}`,
+  );
   await quickInput().locator('.monaco-button', { hasText: 'OK' }).click();
-  await page().locator('.tab.active', { hasText: path.basename(file) }).waitFor();
+  await page()
+    .locator('.tab.active', { hasText: path.basename(file) })
+    .waitFor();
   // The extension host learns about the new active editor a moment after the tab shows: on a busy
   // machine the first try can still see no editor (a modal error), so try again after dismissing it.
   const frame = webviewFrame();
-  await waitFor(async () => {
-    await runCommand('OpenEMR: Open in JSON Viewer');
-    const opened = await frame.locator('.vlist.tree .vrow').first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
-    if (!opened) await page().locator('.monaco-dialog-box .monaco-button', { hasText: 'OK' }).click({ timeout: 2_000 }).catch(() => undefined);
-    return opened;
-  }, 60_000, `the viewer for ${path.basename(file)}`);
+  await waitFor(
+    async () => {
+      await runCommand('OpenEMR: Open in JSON Viewer');
+      const opened = await frame
+        .locator('.vlist.tree .vrow')
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!opened)
+        await page()
+          .locator('.monaco-dialog-box .monaco-button', { hasText: 'OK' })
+          .click({ timeout: 2_000 })
+          .catch(() => undefined);
+      return opened;
+    },
+    60_000,
+    `the viewer for ${path.basename(file)}`,
+  );
   return frame;
 }
 
@@ -42,7 +66,8 @@ function allRowTexts(frame: FrameLocator): Promise<string[]> {
     tree.scrollTop = 0;
     for (let guard = 0; guard < 10_000; guard++) {
       await frameDone();
-      for (const row of tree.querySelectorAll<HTMLElement>('.vrow:not([hidden])')) texts.set(Number(row.dataset.index), row.textContent ?? '');
+      for (const row of tree.querySelectorAll<HTMLElement>('.vrow:not([hidden])'))
+        texts.set(Number(row.dataset.index), row.textContent ?? '');
       if (tree.scrollTop + tree.clientHeight >= tree.scrollHeight - 1) break;
       tree.scrollTop += Math.max(1, tree.clientHeight - 44);
     }
@@ -61,13 +86,19 @@ function countMatches(value: unknown, needle: string): number {
 
 /** What "Copy" put on the clipboard: the workbench writes it through the browser's clipboard. */
 async function copied(click: () => Promise<void>): Promise<string> {
-  await page().context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page().url()).origin });
+  await page()
+    .context()
+    .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page().url()).origin });
   await page().evaluate(() => navigator.clipboard.writeText('(nothing copied)'));
   await click();
-  return waitFor(async () => {
-    const text = await page().evaluate(() => navigator.clipboard.readText());
-    return text !== '(nothing copied)' && text;
-  }, 10_000, 'the copied text');
+  return waitFor(
+    async () => {
+      const text = await page().evaluate(() => navigator.clipboard.readText());
+      return text !== '(nothing copied)' && text;
+    },
+    10_000,
+    'the copied text',
+  );
 }
 
 const visibleRows = (frame: FrameLocator) => frame.locator('.vlist.tree .vrow:not([hidden])');
@@ -97,9 +128,13 @@ describe('viewer (UI)', function () {
     for (const hostile of xssCorpus) {
       assert.ok(rows.includes(`fname: "${hostile}"`), `the row for ${JSON.stringify(hostile)} shows it verbatim`);
     }
-    const injected = await frame.locator('#app').evaluate(
-      (app) => app.querySelectorAll('img, iframe, script, svg, object, embed, form, style, base, meta, link, a, math, body, textarea').length,
-    );
+    const injected = await frame
+      .locator('#app')
+      .evaluate(
+        (app) =>
+          app.querySelectorAll('img, iframe, script, svg, object, embed, form, style, base, meta, link, a, math, body, textarea')
+            .length,
+      );
     assert.equal(injected, 0, 'no element was created from data');
     await page().waitForTimeout(500);
     page().off('dialog', onDialog);
@@ -109,10 +144,14 @@ describe('viewer (UI)', function () {
     const expected = countMatches(JSON.parse(list.text), 'onerror');
     await frame.locator('.search-input').fill('onerror');
     await frame.locator('.search-input').press('Enter');
-    const count = await waitFor(async () => {
-      const text = await frame.locator('.match-count').textContent();
-      return text !== null && / of \d+$/.test(text) ? text : undefined;
-    }, 15_000, 'the match count');
+    const count = await waitFor(
+      async () => {
+        const text = await frame.locator('.match-count').textContent();
+        return text !== null && / of \d+$/.test(text) ? text : undefined;
+      },
+      15_000,
+      'the match count',
+    );
     assert.match(count, new RegExp(` of ${expected}$`));
     await screenshot('viewer-xss-corpus');
   });
@@ -137,7 +176,10 @@ describe('viewer (UI)', function () {
     // Copy key path, FHIRPath-style, of a clicked row.
     await frame.locator('select.level').selectOption('1'); // every top-level key in view
     await frame.locator('.vlist.tree .vrow', { hasText: /^birthDate: / }).click();
-    assert.equal(await copied(() => frame.getByRole('button', { name: 'Copy the FHIRPath-style path of the selected row' }).click()), 'Patient.birthDate');
+    assert.equal(
+      await copied(() => frame.getByRole('button', { name: 'Copy the FHIRPath-style path of the selected row' }).click()),
+      'Patient.birthDate',
+    );
     await screenshot('viewer-patient');
   });
 
@@ -170,7 +212,11 @@ describe('viewer (UI)', function () {
     const frame = await openInViewer(file);
 
     // The envelope's errors, listed above the tree.
-    assert.deepEqual(await frame.locator('.envelope-errors li').allTextContents(), ['fname: is required', 'DOB: must be a date', 'database unavailable']);
+    assert.deepEqual(await frame.locator('.envelope-errors li').allTextContents(), [
+      'fname: is required',
+      'DOB: must be a date',
+      'database unavailable',
+    ]);
     assert.equal(await frame.locator('.envelope-errors h2').first().textContent(), 'Validation errors (2)');
     const errorsFirst = await frame.locator('.envelope-errors').evaluate((box) => {
       const tree = box.ownerDocument.querySelector('.vlist.tree');
@@ -183,7 +229,12 @@ describe('viewer (UI)', function () {
     await waitFor(async () => (await visibleRows(frame).count()) === 1, 5_000, 'collapse all');
     await frame.locator('select.level').selectOption('1');
     await waitFor(async () => (await visibleRows(frame).count()) === 4, 5_000, 'level 1');
-    assert.deepEqual(await visibleRows(frame).allTextContents(), ['▾{3 keys}', '▸validationErrors: {2 keys}', '▸internalErrors: [1 item]', '▸data: [3 items]']);
+    assert.deepEqual(await visibleRows(frame).allTextContents(), [
+      '▾{3 keys}',
+      '▸validationErrors: {2 keys}',
+      '▸internalErrors: [1 item]',
+      '▸data: [3 items]',
+    ]);
 
     // Keyboard: down to data, Right opens it, Right steps in, Left steps out, Left closes.
     await frame.locator('.vlist.tree').focus();
@@ -201,13 +252,22 @@ describe('viewer (UI)', function () {
     assert.equal(await visibleRows(frame).count(), 4);
 
     // Copy value and JSONPath of the selected row; FHIRPath only for FHIR documents.
-    assert.equal(await copied(() => frame.getByRole('button', { name: 'Copy the JSONPath of the selected row' }).click()), '$.data');
+    assert.equal(
+      await copied(() => frame.getByRole('button', { name: 'Copy the JSONPath of the selected row' }).click()),
+      '$.data',
+    );
     await frame.locator('.vlist.tree').focus();
     for (const key of ['ArrowRight', 'ArrowDown', 'ArrowRight', 'ArrowDown']) await page().keyboard.press(key);
     assert.equal(await frame.locator('.vrow.selected').textContent(), 'fname: "Ann"');
     assert.equal(await copied(() => frame.getByRole('button', { name: 'Copy the selected value' }).click()), 'Ann');
-    assert.equal(await copied(() => frame.getByRole('button', { name: 'Copy the JSONPath of the selected row' }).click()), '$.data[0].fname');
-    assert.equal(await frame.getByRole('button', { name: 'Copy the FHIRPath-style path of the selected row' }).isDisabled(), true);
+    assert.equal(
+      await copied(() => frame.getByRole('button', { name: 'Copy the JSONPath of the selected row' }).click()),
+      '$.data[0].fname',
+    );
+    assert.equal(
+      await frame.getByRole('button', { name: 'Copy the FHIRPath-style path of the selected row' }).isDisabled(),
+      true,
+    );
 
     // Search: count, next and previous (wrapping), regex.
     const search = frame.locator('.search-input');
@@ -248,7 +308,15 @@ describe('viewer (UI)', function () {
     await runCommand('File: New Untitled Text File');
     await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
     await page().locator('.tabs-container .tab').nth(tabIndex).click();
-    await waitFor(async () => (await frame.locator('.envelope-errors li').count().catch(() => 0)) === 3, 30_000, 'the viewer drawn again');
+    await waitFor(
+      async () =>
+        (await frame
+          .locator('.envelope-errors li')
+          .count()
+          .catch(() => 0)) === 3,
+      30_000,
+      'the viewer drawn again',
+    );
     assert.equal(await frame.locator('#app').getAttribute('data-marker'), null, 'a fresh page, not a retained one');
   });
 
@@ -297,7 +365,15 @@ describe('viewer links (UI)', function () {
     await expandRow(/^Condition/, { counted: true });
     await (await firstChildRow(serverTreeRow(/^Condition/))).click();
     const frame = webviewFrame();
-    await waitFor(async () => (await frame.locator('.card-type').textContent({ timeout: 2_000 }).catch(() => null)) === 'Condition', 30_000, 'the Condition in the viewer');
+    await waitFor(
+      async () =>
+        (await frame
+          .locator('.card-type')
+          .textContent({ timeout: 2_000 })
+          .catch(() => null)) === 'Condition',
+      30_000,
+      'the Condition in the viewer',
+    );
     return frame;
   }
 
@@ -307,7 +383,11 @@ describe('viewer links (UI)', function () {
    */
   async function revealFirstMatch(frame: FrameLocator, text: string): Promise<void> {
     await frame.locator('.search-input').fill(text);
-    await waitFor(async () => / of \d+$/.test((await frame.locator('.match-count').textContent()) ?? ''), 15_000, `a match for ${text}`);
+    await waitFor(
+      async () => / of \d+$/.test((await frame.locator('.match-count').textContent()) ?? ''),
+      15_000,
+      `a match for ${text}`,
+    );
   }
 
   it('follows a FHIR reference of a fetched Condition: the target Patient opens in a new panel', async () => {
@@ -322,7 +402,15 @@ describe('viewer links (UI)', function () {
     await page().locator('.tab.active', { hasText: reference }).waitFor({ timeout: 30_000 });
     assert.equal(await page().locator('.tabs-container .tab').count(), tabsBefore + 1, 'a new panel, the Condition stays open');
     const patient = webviewFrame();
-    await waitFor(async () => (await patient.locator('.card-type').textContent({ timeout: 2_000 }).catch(() => null)) === 'Patient', 30_000, 'the Patient in the new panel');
+    await waitFor(
+      async () =>
+        (await patient
+          .locator('.card-type')
+          .textContent({ timeout: 2_000 })
+          .catch(() => null)) === 'Patient',
+      30_000,
+      'the Patient in the new panel',
+    );
     const [family, given] = patientLabel.split(', ');
     const card = (await patient.locator('.card').textContent()) ?? '';
     assert.ok(card.includes(family!) && card.includes(given!.split(' ')[0]!), `the card names ${patientLabel}: ${card}`);
@@ -331,7 +419,10 @@ describe('viewer links (UI)', function () {
     // The header shows the request that fetched it.
     const header = patient.locator('.request-line');
     assert.equal(await header.locator('.method').textContent(), 'GET');
-    assert.ok((await header.locator('.url').textContent())?.endsWith(`/apis/default/fhir/${reference}`), 'the URL of the reference');
+    assert.ok(
+      (await header.locator('.url').textContent())?.endsWith(`/apis/default/fhir/${reference}`),
+      'the URL of the reference',
+    );
     assert.equal(await header.locator('.status').textContent(), '200');
     assert.match((await header.locator('.time').textContent()) ?? '', /^\d+ ms$/);
     assert.match((await header.locator('.size').textContent()) ?? '', /^\d+(\.\d)? (B|KB)$/);
@@ -371,7 +462,18 @@ describe('viewer links (UI)', function () {
     await offer.locator('.monaco-button', { hasText: 'Open Raw Answers' }).click();
     await page().locator('.tab.active', { hasText: 'Setup doctor: GET' }).waitFor({ timeout: 30_000 });
     const frame = webviewFrame();
-    const title = await waitFor(() => frame.locator('h1.title').textContent({ timeout: 2_000 }).then((t) => t ?? undefined, () => undefined), 30_000, 'the raw answer in the viewer');
+    const title = await waitFor(
+      () =>
+        frame
+          .locator('h1.title')
+          .textContent({ timeout: 2_000 })
+          .then(
+            (t) => t ?? undefined,
+            () => undefined,
+          ),
+      30_000,
+      'the raw answer in the viewer',
+    );
     assert.match(title, /^Setup doctor: GET \/(api\/patient\?_limit=1|fhir\/Patient\?_count=1)$/);
     assert.equal(await frame.locator('.request-line .status').textContent(), '200');
     assert.ok((await visibleRows(frame).count()) > 3, 'the answer is drawn as a tree');

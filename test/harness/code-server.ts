@@ -48,7 +48,13 @@ export function freshDirs(extensions?: string): CodeServerDirs {
     extensions: extensions ?? sub('extensions'),
     workspace: sub('workspace'),
     // Without these code-server writes under ~/.config, ~/.local and /tmp.
-    env: { ...process.env, XDG_CONFIG_HOME: sub('xdg-config'), XDG_DATA_HOME: sub('xdg-data'), XDG_CACHE_HOME: sub('xdg-cache'), TMPDIR: sub('tmp') },
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: sub('xdg-config'),
+      XDG_DATA_HOME: sub('xdg-data'),
+      XDG_CACHE_HOME: sub('xdg-cache'),
+      TMPDIR: sub('tmp'),
+    },
   };
 }
 
@@ -100,14 +106,17 @@ export async function startCodeServer(tools: HostTools, options: CodeServerOptio
   const args = [
     tools.codeServer,
     ...commonArgs(dirs),
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     // Extension hosts would otherwise wait 3 hours for a browser that is gone.
-    '--reconnection-grace-time', '30',
+    '--reconnection-grace-time',
+    '30',
     ...(options.testDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
   const started = startGroup(tools.node24, args, { env: { ...dirs.env, ...options.env }, logFile });

@@ -33,7 +33,9 @@ async function runInCodeServer(env: Record<string, string>): Promise<number> {
   const browser = await launchChromium(tools.chromium);
   try {
     const page = await browser.newPage();
-    const exited = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
+    const exited = new Promise<number>(
+      (resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)),
+    );
     page.on('console', (message) => {
       const text = message.text();
       const at = text.indexOf(TEST_LINE_PREFIX);
@@ -75,7 +77,9 @@ async function runInElectron(env: Record<string, string>): Promise<number> {
       launchArgs: ['--disable-extensions', '--disable-workspace-trust', outputDir('integration', 'workspace')],
     });
   } catch (error) {
-    console.error(`integration (electron): ${(error as Error).message} (this mode downloads VS Code: it needs internet; offline, run without --electron)`);
+    console.error(
+      `integration (electron): ${(error as Error).message} (this mode downloads VS Code: it needs internet; offline, run without --electron)`,
+    );
     return 1;
   }
 }

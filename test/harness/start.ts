@@ -27,7 +27,12 @@ async function main(): Promise<void> {
   // The extension's sign-in code adds a server profile for this URL at activation when none exists.
   const seed: Record<string, string> = sim ? { OPENEMR_SEED_SERVER: sim.url } : {};
   // The workbench honours extensionDevelopmentPath in the URL payload only with the test driver enabled.
-  const server = await startCodeServer(tools, { name: 'start', port: await preferredPort(CODE_SERVER_PORT), env: seed, testDriver: true });
+  const server = await startCodeServer(tools, {
+    name: 'start',
+    port: await preferredPort(CODE_SERVER_PORT),
+    env: seed,
+    testDriver: true,
+  });
   const url = server.url([
     ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
     ['extensionEnvironment', JSON.stringify(seed)],

@@ -21,13 +21,39 @@ interface Row {
 }
 
 const READ_SCOPES = [
-  'openid', 'offline_access', 'api:oemr', 'api:fhir', 'user/patient.read', 'user/encounter.read', 'user/vital.read',
-  'user/soap_note.read', 'user/medical_problem.read', 'user/allergy.read', 'user/medication.read', 'user/appointment.read',
-  'user/document.read', 'user/practitioner.read', 'user/facility.read', 'user/list.read', 'user/Condition.read',
-  'user/Observation.read', 'user/Encounter.read', 'user/Organization.read', 'user/Practitioner.read',
+  'openid',
+  'offline_access',
+  'api:oemr',
+  'api:fhir',
+  'user/patient.read',
+  'user/encounter.read',
+  'user/vital.read',
+  'user/soap_note.read',
+  'user/medical_problem.read',
+  'user/allergy.read',
+  'user/medication.read',
+  'user/appointment.read',
+  'user/document.read',
+  'user/practitioner.read',
+  'user/facility.read',
+  'user/list.read',
+  'user/Condition.read',
+  'user/Observation.read',
+  'user/Encounter.read',
+  'user/Organization.read',
+  'user/Practitioner.read',
 ];
 const ADMIN_LOGIN = { userRole: 'users', username: 'admin', password: 'pass' };
-const PATIENT_SCOPES = ['openid', 'api:port', 'api:fhir', 'patient/patient.read', 'patient/encounter.read', 'patient/appointment.read', 'patient/Patient.read', 'patient/Condition.read'];
+const PATIENT_SCOPES = [
+  'openid',
+  'api:port',
+  'api:fhir',
+  'patient/patient.read',
+  'patient/encounter.read',
+  'patient/appointment.read',
+  'patient/Patient.read',
+  'patient/Condition.read',
+];
 
 let api: ExplorerApi;
 
@@ -49,37 +75,52 @@ async function find(node: Node | undefined, label: string | RegExp): Promise<Row
   return hit;
 }
 
-async function signedInServer(name: string, scopes: string[], login: Record<string, unknown>, baseUrl = simUrl()): Promise<string> {
+async function signedInServer(
+  name: string,
+  scopes: string[],
+  login: Record<string, unknown>,
+  baseUrl = simUrl(),
+): Promise<string> {
   const { serverId } = await executeCommand<{ serverId: string }>('openemr.addServer', { baseUrl, name });
-  const { clientId, enabled } = await executeCommand<{ clientId: string; enabled: boolean | 'unknown' }>('openemr.registerClient', { serverId, applicationType: 'private', scopes });
+  const { clientId, enabled } = await executeCommand<{ clientId: string; enabled: boolean | 'unknown' }>(
+    'openemr.registerClient',
+    { serverId, applicationType: 'private', scopes },
+  );
   if (enabled !== true) await simControl(`clients/${encodeURIComponent(clientId)}/enable`);
   await executeCommand('openemr.login', { serverId, grant: 'password', scopes, ...login });
   return serverId;
 }
 
 async function serverRow(serverId: string, status = /signed in/): Promise<Row> {
-  return waitFor(async () => {
-    const all = await rows();
-    const row = all.find((r) => r.node.id === `server:${serverId}`);
-    return row && status.test(String(row.item.description)) ? row : undefined;
-  }, 15_000, `server ${serverId} ${String(status)}`);
+  return waitFor(
+    async () => {
+      const all = await rows();
+      const row = all.find((r) => r.node.id === `server:${serverId}`);
+      return row && status.test(String(row.item.description)) ? row : undefined;
+    },
+    15_000,
+    `server ${serverId} ${String(status)}`,
+  );
 }
 
 /** The commands a row's menu offers (inline buttons or the context menu), by the manifest's `when` clauses. */
 function menu(contextValue: string | undefined, inline: boolean): string[] {
-  const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, Array<{ command: string; when?: string; group?: string }>> } };
+  const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+    contributes: { menus: Record<string, Array<{ command: string; when?: string; group?: string }>> };
+  };
   const holds = (clause: string): boolean => {
     const [, key, op, value] = /^(\w+) (==|=~) (.+)$/.exec(clause.trim()) ?? [];
     const actual = key === 'view' ? 'openemr.explorer' : key === 'viewItem' ? (contextValue ?? '') : undefined;
     if (actual === undefined || !value) throw new Error(`unexpected when clause: ${clause}`);
     return op === '==' ? actual === value : new RegExp(value.slice(1, -1)).test(actual);
   };
-  return manifest.contributes.menus['view/item/context']!
-    .filter((entry) => (entry.group?.startsWith('inline') ?? false) === inline && (entry.when ?? '').split('&&').every(holds))
-    .map((entry) => entry.command.replace('openemr.explorer.', ''));
+  return manifest.contributes.menus['view/item/context']!.filter(
+    (entry) => (entry.group?.startsWith('inline') ?? false) === inline && (entry.when ?? '').split('&&').every(holds),
+  ).map((entry) => entry.command.replace('openemr.explorer.', ''));
 }
 
-const simRequests = async (): Promise<number> => (await fetch(`${simUrl()}/__sim/counters`).then((r) => r.json() as Promise<{ requests: number }>)).requests;
+const simRequests = async (): Promise<number> =>
+  (await fetch(`${simUrl()}/__sim/counters`).then((r) => r.json() as Promise<{ requests: number }>)).requests;
 
 async function setting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('openemr.explorer').update(key, value, vscode.ConfigurationTarget.Global);
@@ -104,13 +145,19 @@ describe('explorer (Servers tree)', function () {
   });
 
   it('shows a server signed out with Sign In, Refresh, Diagnose and Remove, and signs in, diagnoses and removes through them', async () => {
-    const { serverId: outId } = await executeCommand<{ serverId: string }>('openemr.addServer', { baseUrl: simUrl(), name: 'Explorer signed out' });
+    const { serverId: outId } = await executeCommand<{ serverId: string }>('openemr.addServer', {
+      baseUrl: simUrl(),
+      name: 'Explorer signed out',
+    });
     const out = await serverRow(outId, /signed out/);
     assert.equal(out.item.contextValue, 'server.signedOut');
     assert.deepEqual(menu(out.item.contextValue, true), ['signIn', 'refresh', 'diagnose', 'removeServer']);
     const [prompt] = await rows(out.node);
     assert.equal(prompt!.item.command?.command, 'openemr.explorer.signIn');
-    const { clientId, enabled } = await executeCommand<{ clientId: string; enabled: boolean | 'unknown' }>('openemr.registerClient', { serverId: outId, applicationType: 'private', scopes: READ_SCOPES });
+    const { clientId, enabled } = await executeCommand<{ clientId: string; enabled: boolean | 'unknown' }>(
+      'openemr.registerClient',
+      { serverId: outId, applicationType: 'private', scopes: READ_SCOPES },
+    );
     if (enabled !== true) await simControl(`clients/${encodeURIComponent(clientId)}/enable`);
     await executeCommand('openemr.explorer.signIn', { serverId: outId, grant: 'password', scopes: READ_SCOPES, ...ADMIN_LOGIN });
     const signedIn = await serverRow(outId, /signed in as admin/);
@@ -118,7 +165,11 @@ describe('explorer (Servers tree)', function () {
     const diagnosis = await executeCommand<{ checks: unknown[] }>('openemr.explorer.diagnose', { serverId: outId });
     assert.ok(Array.isArray(diagnosis.checks) && diagnosis.checks.length > 0);
     await executeCommand('openemr.explorer.removeServer', { serverId: outId });
-    await waitFor(async () => !(await rows()).some((r) => r.node.id === `server:${outId}`), 15_000, 'the removed server to leave the tree');
+    await waitFor(
+      async () => !(await rows()).some((r) => r.node.id === `server:${outId}`),
+      15_000,
+      'the removed server to leave the tree',
+    );
   });
 
   it('shows the server signed in, with Patients, the readable collections, Lists and FHIR', async () => {
@@ -126,7 +177,16 @@ describe('explorer (Servers tree)', function () {
     assert.match(String(server.item.description), /signed in as/);
     assert.equal(server.item.contextValue, 'server.signedIn');
     const labels = (await rows(server.node)).map((r) => r.label);
-    for (const label of ['Patients', 'Practitioners', 'Facilities', 'Appointments', 'Medical Problems', 'Allergies', 'Lists', 'FHIR']) {
+    for (const label of [
+      'Patients',
+      'Practitioners',
+      'Facilities',
+      'Appointments',
+      'Medical Problems',
+      'Allergies',
+      'Lists',
+      'FHIR',
+    ]) {
       assert.ok(labels.includes(label), `${label} in ${labels.join(', ')}`);
     }
     const fhir = await find(server.node, 'FHIR');
@@ -143,7 +203,10 @@ describe('explorer (Servers tree)', function () {
     assert.match(String(first!.item.description), /^\d{4}-\d{2}-\d{2} · \w+/, 'DOB · sex');
     assert.match(String(first!.item.tooltip), /pid \d+/);
     assert.match(String(first!.item.tooltip), /uuid [0-9a-f-]{36}/);
-    assert.deepEqual((await rows(first!.node)).map((r) => r.label), ['Standard API', 'FHIR']);
+    assert.deepEqual(
+      (await rows(first!.node)).map((r) => r.label),
+      ['Standard API', 'FHIR'],
+    );
     const standard = await find(first!.node, 'Standard API');
     const encounters = await find(standard.node, 'Encounters');
     assert.equal(encounters.item.description, undefined, 'no count before the group is expanded: groups load lazily');
@@ -152,7 +215,10 @@ describe('explorer (Servers tree)', function () {
     assert.match(encounterRows[0]!.label, /^\d{4}-\d{2}-\d{2} · /, 'encounter: date · reason');
     const counted = await api.provider.getTreeItem(encounters.node);
     assert.equal(counted.description, String(encounterRows.length), 'the group shows its count once loaded');
-    assert.deepEqual((await rows(encounterRows[0]!.node)).map((r) => r.label), ['Vitals', 'SOAP Notes']);
+    assert.deepEqual(
+      (await rows(encounterRows[0]!.node)).map((r) => r.label),
+      ['Vitals', 'SOAP Notes'],
+    );
     const vitals = await rows((await find(encounterRows[0]!.node, 'Vitals')).node);
     assert.match(vitals[0]!.label, /BP \d+\/\d+/);
     const fhirConditions = await rows((await find((await find(first!.node, 'FHIR')).node, 'Condition')).node);
@@ -198,12 +264,21 @@ describe('explorer (Servers tree)', function () {
     await executeCommand('openemr.explorer.searchPatients', { serverId, query: dob });
     const byDob = await rows(patients.node);
     assert.ok(byDob.some((r) => r.node.id === someone.node.id) && byDob.every((r) => String(r.item.description).startsWith(dob)));
-    const byField = await executeCommand<{ filter: string }>('openemr.explorer.searchPatients', { serverId, query: 'sex=Female' });
+    const byField = await executeCommand<{ filter: string }>('openemr.explorer.searchPatients', {
+      serverId,
+      query: 'sex=Female',
+    });
     assert.equal(byField.filter, 'sex=Female');
     const women = await rows(patients.node);
-    assert.ok(women.length > 1 && women.every((r) => r.item.contextValue === 'loadMore' || String(r.item.description).endsWith('Female')));
+    assert.ok(
+      women.length > 1 && women.every((r) => r.item.contextValue === 'loadMore' || String(r.item.description).endsWith('Female')),
+    );
     const filteredItem = await api.provider.getTreeItem(patients.node);
-    assert.deepEqual(menu(filteredItem.contextValue, true), ['searchPatients', 'clearSearch', 'refresh'], 'the clear action on the filtered list');
+    assert.deepEqual(
+      menu(filteredItem.contextValue, true),
+      ['searchPatients', 'clearSearch', 'refresh'],
+      'the clear action on the filtered list',
+    );
     await executeCommand('openemr.explorer.clearSearch', { serverId });
     assert.equal(api.view.description, undefined);
     assert.deepEqual(menu((await api.provider.getTreeItem(patients.node)).contextValue, true), ['searchPatients', 'refresh']);
@@ -232,7 +307,10 @@ describe('explorer (Servers tree)', function () {
     const failed = await rows(patients.node);
     assert.equal(failed[0]!.item.contextValue, 'error');
     assert.equal(failed[0]!.item.command?.command, 'openemr.explorer.retry');
-    assert.ok(failed.length > 1 && failed.slice(1).every((r) => r.item.contextValue === 'patient' || r.item.contextValue === 'loadMore'), 'the loaded rows stay');
+    assert.ok(
+      failed.length > 1 && failed.slice(1).every((r) => r.item.contextValue === 'patient' || r.item.contextValue === 'loadMore'),
+      'the loaded rows stay',
+    );
     assert.ok((await rows(server.node)).length > 0, 'the server still lists its groups');
     assert.deepEqual(menu(failed[0]!.item.contextValue, true), ['retry']);
     const errored = await serverRow(serverId, /^error$/);
@@ -243,8 +321,15 @@ describe('explorer (Servers tree)', function () {
     await executeCommand('openemr.explorer.retry', failed[0]!.node);
     const retried = await rows(patients.node);
     assert.ok(retried.every((r) => r.item.contextValue !== 'error'));
-    assert.deepEqual(retried.map((r) => r.label), before.map((r) => r.label));
-    assert.deepEqual(retried.map((r) => r.node.id), before.map((r) => r.node.id), 'stable ids: VS Code keeps what was expanded');
+    assert.deepEqual(
+      retried.map((r) => r.label),
+      before.map((r) => r.label),
+    );
+    assert.deepEqual(
+      retried.map((r) => r.node.id),
+      before.map((r) => r.node.id),
+      'stable ids: VS Code keeps what was expanded',
+    );
   });
 
   it('never empties the tree on a network failure: the other server stays, the unreachable lists show an error with Retry', async () => {
@@ -252,9 +337,11 @@ describe('explorer (Servers tree)', function () {
     const relay = new Relay(sim.hostname, Number(sim.port));
     await relay.restore();
     const offlineId = await signedInServer('Explorer behind a relay', READ_SCOPES, ADMIN_LOGIN, relay.url);
-    const isError = (r: Row | undefined): boolean => r?.item.contextValue === 'error' && r.item.command?.command === 'openemr.explorer.retry';
+    const isError = (r: Row | undefined): boolean =>
+      r?.item.contextValue === 'error' && r.item.command?.command === 'openemr.explorer.retry';
     try {
-      const adminPatientIds = async (): Promise<string[]> => (await rows((await find((await serverRow(serverId)).node, 'Patients')).node)).map((r) => r.node.id);
+      const adminPatientIds = async (): Promise<string[]> =>
+        (await rows((await find((await serverRow(serverId)).node, 'Patients')).node)).map((r) => r.node.id);
       const adminBefore = await adminPatientIds();
       let offline = await serverRow(offlineId);
       const patients = await find(offline.node, 'Patients');
@@ -268,18 +355,26 @@ describe('explorer (Servers tree)', function () {
       assert.ok(isError(failed[0]), `an error row first: ${failed[0]?.label}`);
       assert.equal(failed[0]!.label, 'The server could not be reached.');
       const patientIds = (list: Row[]): string[] => list.filter((r) => r.item.contextValue === 'patient').map((r) => r.node.id);
-      assert.deepEqual(failed.slice(1).map((r) => r.node.id), patientIds(before), 'the patients loaded before stay (Load more waits for the retry)');
+      assert.deepEqual(
+        failed.slice(1).map((r) => r.node.id),
+        patientIds(before),
+        'the patients loaded before stay (Load more waits for the retry)',
+      );
       const neverLoaded = await rows(organizations.node);
       assert.equal(neverLoaded.length, 1);
       assert.ok(isError(neverLoaded[0]), 'a list that never loaded shows the error alone');
 
       // A refresh of everything rebuilds both servers: the reachable one loads as before, the other keeps its groups.
       await executeCommand('openemr.explorer.refresh');
-      assert.deepEqual((await rows()).map((r) => r.node.id).filter((id) => [`server:${serverId}`, `server:${offlineId}`].includes(id)), [`server:${serverId}`, `server:${offlineId}`]);
+      assert.deepEqual(
+        (await rows()).map((r) => r.node.id).filter((id) => [`server:${serverId}`, `server:${offlineId}`].includes(id)),
+        [`server:${serverId}`, `server:${offlineId}`],
+      );
       assert.deepEqual(await adminPatientIds(), adminBefore, 'the other server is untouched');
       offline = await serverRow(offlineId);
       const groups = (await rows(offline.node)).map((r) => r.label);
-      for (const label of ['Patients', 'Practitioners', 'FHIR']) assert.ok(groups.includes(label), `${label} stays under the unreachable server`);
+      for (const label of ['Patients', 'Practitioners', 'FHIR'])
+        assert.ok(groups.includes(label), `${label} stays under the unreachable server`);
       const offlinePatients = await find(offline.node, 'Patients');
       const errorRows = await rows(offlinePatients.node);
       assert.equal(errorRows.length, 1);
@@ -289,7 +384,10 @@ describe('explorer (Servers tree)', function () {
       await executeCommand('openemr.explorer.retry', errorRows[0]!.node);
       const retried = await rows(offlinePatients.node);
       assert.ok(!retried.some(isError));
-      assert.deepEqual(retried.map((r) => r.node.id), before.map((r) => r.node.id));
+      assert.deepEqual(
+        retried.map((r) => r.node.id),
+        before.map((r) => r.node.id),
+      );
     } finally {
       await relay.cut();
       await executeCommand('openemr.removeServer', { serverId: offlineId });
@@ -306,7 +404,10 @@ describe('explorer (Servers tree)', function () {
     const again = await rows(encounters.node);
     // the counters call itself is one request too
     assert.equal((await simRequests()) - before, 2, 'one GET for the refreshed group, nothing else');
-    assert.deepEqual(again.map((r) => r.node.id), loaded.map((r) => r.node.id));
+    assert.deepEqual(
+      again.map((r) => r.node.id),
+      loaded.map((r) => r.node.id),
+    );
   });
 
   it('hands VS Code the same rows after a refresh or Load more of their list, so what is loaded below them stays', async () => {
@@ -328,7 +429,11 @@ describe('explorer (Servers tree)', function () {
     assert.equal(again.node, encounters.node, 'the same Encounters node');
     assert.match(String(again.item.description), /^\d+\+?$/, 'still counted');
     await rows(again.node);
-    assert.equal((await simRequests()) - before, 3, 'the first page again, the next page, and the counters call: the encounters stay loaded');
+    assert.equal(
+      (await simRequests()) - before,
+      3,
+      'the first page again, the next page, and the counters call: the encounters stay loaded',
+    );
   });
 
   it('lists documents by category and downloads one into an editor', async () => {
@@ -336,15 +441,24 @@ describe('explorer (Servers tree)', function () {
     const patient = (await rows((await find(server.node, 'Patients')).node))[0]!;
     const documents = await find((await find(patient.node, 'Standard API')).node, 'Documents');
     const categories = await rows(documents.node);
-    assert.deepEqual(categories.map((c) => c.label), ['Lab Report', 'Medical Record', 'Patient Information', 'Advance Directive']);
-    const files = (await Promise.all(categories.map((c) => rows(c.node)))).flat().filter((r) => r.item.contextValue === 'leaf.document');
+    assert.deepEqual(
+      categories.map((c) => c.label),
+      ['Lab Report', 'Medical Record', 'Patient Information', 'Advance Directive'],
+    );
+    const files = (await Promise.all(categories.map((c) => rows(c.node))))
+      .flat()
+      .filter((r) => r.item.contextValue === 'leaf.document');
     assert.equal(files.length, 1, 'the simulator gives each patient one document');
     assert.equal(files[0]!.item.command?.command, 'openemr.explorer.openDocument');
     assert.deepEqual(menu(files[0]!.item.contextValue, true), ['openDocument']);
     assert.ok(menu(files[0]!.item.contextValue, false).includes('openDocument'));
     const { uri } = await executeCommand<{ uri: string }>('openemr.explorer.openDocument', files[0]!.node);
     assert.ok(uri.endsWith(files[0]!.label), uri);
-    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === uri && vscode.window.activeTextEditor, 10_000, 'the downloaded document');
+    const editor = await waitFor(
+      () => vscode.window.activeTextEditor?.document.uri.toString() === uri && vscode.window.activeTextEditor,
+      10_000,
+      'the downloaded document',
+    );
     assert.match(editor.document.getText(), /Visit summary/);
     await closeAllEditors();
   });
@@ -367,7 +481,11 @@ describe('explorer (Servers tree)', function () {
     const opened = await executeCommand<{ path: string }>('openemr.explorer.open', leaf.node);
     assert.match(opened.path, new RegExp(`/api/patient/[^/]+/medical_problem/${id}$`));
     await executeCommand('openemr.explorer.openRaw', leaf.node);
-    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.languageId === 'json' && vscode.window.activeTextEditor, 10_000, 'raw JSON editor');
+    const editor = await waitFor(
+      () => vscode.window.activeTextEditor?.document.languageId === 'json' && vscode.window.activeTextEditor,
+      10_000,
+      'raw JSON editor',
+    );
     assert.ok(editor.document.getText().includes(id));
     await closeAllEditors();
   });
@@ -376,24 +494,41 @@ describe('explorer (Servers tree)', function () {
     // The simulator gives portal logins to its first patients: username = first name + pid (lower case), password "pass".
     const admin = await serverRow(serverId);
     const patients = await find(admin.node, 'Patients');
-    const firstPatient = await waitFor(async () => {
-      const all = await rows(patients.node);
-      const hit = all.find((r) => /\npid 1\n/.test(String(r.item.tooltip)));
-      if (!hit && all.at(-1)?.item.contextValue === 'loadMore') await executeCommand('openemr.explorer.loadMore', all.at(-1)!.node);
-      return hit;
-    }, 30_000, 'the patient with pid 1');
+    const firstPatient = await waitFor(
+      async () => {
+        const all = await rows(patients.node);
+        const hit = all.find((r) => /\npid 1\n/.test(String(r.item.tooltip)));
+        if (!hit && all.at(-1)?.item.contextValue === 'loadMore')
+          await executeCommand('openemr.explorer.loadMore', all.at(-1)!.node);
+        return hit;
+      },
+      30_000,
+      'the patient with pid 1',
+    );
     await executeCommand('openemr.explorer.openRaw', firstPatient.node);
-    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.languageId === 'json' && vscode.window.activeTextEditor, 10_000, 'raw JSON editor');
+    const editor = await waitFor(
+      () => vscode.window.activeTextEditor?.document.languageId === 'json' && vscode.window.activeTextEditor,
+      10_000,
+      'raw JSON editor',
+    );
     const record = JSON.parse(editor.document.getText()) as { fname: string; pid: string | number; email: string; uuid: string };
     await closeAllEditors();
     const who = { username: `${record.fname}${record.pid}`.toLowerCase(), email: record.email, uuid: record.uuid };
-    const patientServer = await signedInServer('Explorer patient', PATIENT_SCOPES, { userRole: 'patient', username: who.username, password: 'pass', email: who.email });
+    const patientServer = await signedInServer('Explorer patient', PATIENT_SCOPES, {
+      userRole: 'patient',
+      username: who.username,
+      password: 'pass',
+      email: who.email,
+    });
     const server = await serverRow(patientServer);
     const mine = await find(server.node, 'My Record');
     const records = await rows(mine.node);
     assert.equal(records.length, 1);
     assert.match(String(records[0]!.item.tooltip), new RegExp(`uuid ${who.uuid}`));
-    assert.deepEqual((await rows(records[0]!.node)).map((r) => r.label), ['Portal API', 'FHIR']);
+    assert.deepEqual(
+      (await rows(records[0]!.node)).map((r) => r.label),
+      ['Portal API', 'FHIR'],
+    );
     const portalEncounters = await rows((await find((await find(records[0]!.node, 'Portal API')).node, 'Encounters')).node);
     assert.ok(portalEncounters.length >= 1 && portalEncounters.every((r) => r.item.contextValue === 'leaf'));
     await executeCommand('openemr.removeServer', { serverId: patientServer });

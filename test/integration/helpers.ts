@@ -22,7 +22,9 @@ export async function simControl<T = unknown>(controlPath: string, body?: unknow
 
 /** Runs a command with an optional argument object (the non-interactive form every command offers). */
 export function executeCommand<T = unknown>(id: string, args?: unknown): Promise<T> {
-  return Promise.resolve(args === undefined ? vscode.commands.executeCommand<T>(id) : vscode.commands.executeCommand<T>(id, args));
+  return Promise.resolve(
+    args === undefined ? vscode.commands.executeCommand<T>(id) : vscode.commands.executeCommand<T>(id, args),
+  );
 }
 
 /** The extension under test, activated. */

@@ -28,7 +28,18 @@ export async function rejectsWith(promise: Promise<unknown>, pattern: RegExp): P
 export async function logText(contains = ' -> '): Promise<string> {
   await executeCommand('openemr.showLog');
   // The output document fills in after the channel is revealed.
-  const doc = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path.includes('OpenEMR') && d.getText().includes(' -> ') && d.getText().includes(contains)), 20_000, `the OpenEMR log with requests and "${contains}"`);
+  const doc = await waitFor(
+    () =>
+      vscode.workspace.textDocuments.find(
+        (d) =>
+          d.uri.scheme === 'output' &&
+          d.uri.path.includes('OpenEMR') &&
+          d.getText().includes(' -> ') &&
+          d.getText().includes(contains),
+      ),
+    20_000,
+    `the OpenEMR log with requests and "${contains}"`,
+  );
   return doc.getText();
 }
 

@@ -45,7 +45,11 @@ describe('viewer (host)', function () {
   });
 
   it('opens a parsed FHIR Patient in a panel and reports what the webview drew', async () => {
-    const result = await open({ title: 'Patient p-1', json: patient, request: { method: 'GET', url: 'https://x/fhir/Patient/p-1', status: 200, timeMs: 12, sizeBytes: 180 } });
+    const result = await open({
+      title: 'Patient p-1',
+      json: patient,
+      request: { method: 'GET', url: 'https://x/fhir/Patient/p-1', status: 200, timeMs: 12, sizeBytes: 180 },
+    });
     assert.match(result.panelId, /^[0-9a-f-]{36}$/);
     assert.equal(result.title, 'Patient p-1');
     assert.equal(result.sizeBytes, Buffer.byteLength(JSON.stringify(patient)));
@@ -59,13 +63,21 @@ describe('viewer (host)', function () {
   });
 
   it('shows the standard API envelope errors and counts them', async () => {
-    const envelope = JSON.stringify({ validationErrors: { fname: 'is required', DOB: ['must be a date'] }, internalErrors: ['database unavailable'], data: null });
+    const envelope = JSON.stringify({
+      validationErrors: { fname: 'is required', DOB: ['must be a date'] },
+      internalErrors: ['database unavailable'],
+      data: null,
+    });
     const result = await open({ title: 'POST /api/patient', json: envelope });
     assert.equal(result.rendered?.envelopeErrors, 3);
   });
 
   it('a Bundle reports its entry count; invalid JSON reports the parse error', async () => {
-    const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: patient }, { resource: { ...patient, id: 'p-2' } }] };
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [{ resource: patient }, { resource: { ...patient, id: 'p-2' } }],
+    };
     assert.equal((await open({ title: 'Bundle', json: bundle })).rendered?.bundleEntries, 2);
     const broken = await open({ title: 'Broken', json: '{"a": [1, 2' });
     assert.ok(broken.rendered?.parseError, 'a parse error is reported');
@@ -93,7 +105,10 @@ describe('viewer (host)', function () {
 
   it('"Open in editor" gives an untitled JSON document with the pretty-printed text', async () => {
     const result = await open({ title: 'Patient', json: JSON.stringify(patient) });
-    const answer = await executeCommand<{ opened: string; lineCount: number; formatted: boolean }>('openemr.viewer.openInEditor', { panelId: result.panelId });
+    const answer = await executeCommand<{ opened: string; lineCount: number; formatted: boolean }>(
+      'openemr.viewer.openInEditor',
+      { panelId: result.panelId },
+    );
     assert.equal(answer.opened, 'editor');
     assert.equal(answer.formatted, true);
     const editor = await waitFor(() => vscode.window.activeTextEditor, 10_000, 'the untitled editor');
@@ -113,7 +128,10 @@ describe('viewer (host)', function () {
     assert.equal(result.documentMessages, 1);
     assert.equal(result.rendered?.bundleEntries, count);
     const target = path.join(mkdtempSync(path.join(tmpdir(), 'viewer-')), 'large.json');
-    const answer = await executeCommand<{ opened: string; path: string }>('openemr.viewer.openInEditor', { panelId: result.panelId, saveTo: target });
+    const answer = await executeCommand<{ opened: string; path: string }>('openemr.viewer.openInEditor', {
+      panelId: result.panelId,
+      saveTo: target,
+    });
     assert.deepEqual(answer, { opened: 'file', path: target });
     assert.equal(statSync(target).size, json.byteLength);
   });
@@ -142,10 +160,21 @@ describe('viewer (signed in to the simulator)', function () {
 
   before(async () => {
     await activateExtension();
-    serverId = (await executeCommand<{ serverId: string }>('openemr.addServer', { name: 'Sim viewer', baseUrl: simUrl() })).serverId;
-    const client = await executeCommand<{ clientId: string }>('openemr.registerClient', { serverId, applicationType: 'private', clientName: 'viewer test' });
+    serverId = (await executeCommand<{ serverId: string }>('openemr.addServer', { name: 'Sim viewer', baseUrl: simUrl() }))
+      .serverId;
+    const client = await executeCommand<{ clientId: string }>('openemr.registerClient', {
+      serverId,
+      applicationType: 'private',
+      clientName: 'viewer test',
+    });
     await simControl(`clients/${encodeURIComponent(client.clientId)}/enable`);
-    await executeCommand('openemr.login', { serverId, grant: 'password', userRole: 'users', username: 'admin', password: 'pass' });
+    await executeCommand('openemr.login', {
+      serverId,
+      grant: 'password',
+      userRole: 'users',
+      username: 'admin',
+      password: 'pass',
+    });
   });
 
   after(async () => {

@@ -26,7 +26,7 @@ describe('background services (flavor 8)', () => {
     token = await adminToken(sim, V1);
   });
 
-  it('lists the services in the envelope, sorted and with the table\'s fields; one reads by name', async () => {
+  it("lists the services in the envelope, sorted and with the table's fields; one reads by name", async () => {
     const r = await send('GET', '/api/background_service');
     assert.equal(r.status, 200);
     const b = body(r);
@@ -34,12 +34,26 @@ describe('background services (flavor 8)', () => {
     const rows = list(b.data);
     const names = rows.map((s) => String(s.name));
     assert.deepEqual(names, [...names].sort());
-    for (const name of ['phimail', 'MedEx', 'X12_SFTP', 'Email_Service', 'SMS_Service', 'UUID_Service']) assert.ok(names.includes(name), name);
+    for (const name of ['phimail', 'MedEx', 'X12_SFTP', 'Email_Service', 'SMS_Service', 'UUID_Service'])
+      assert.ok(names.includes(name), name);
     const uuid = rows.find((s) => String(s.name) === 'UUID_Service') as Json;
-    assert.deepEqual(Object.keys(uuid).sort(), ['active', 'execute_interval', 'function', 'name', 'next_run', 'require_once', 'running', 'sort_order', 'title']);
+    assert.deepEqual(Object.keys(uuid).sort(), [
+      'active',
+      'execute_interval',
+      'function',
+      'name',
+      'next_run',
+      'require_once',
+      'running',
+      'sort_order',
+      'title',
+    ]);
     assert.equal(uuid.next_run, '1970-01-01 00:00:00');
     assert.equal(list(body(await send('GET', '/api/background_service?_limit=2')).data).length, 2);
-    assert.deepEqual(await service('Email_Service'), rows.find((s) => String(s.name) === 'Email_Service'));
+    assert.deepEqual(
+      await service('Email_Service'),
+      rows.find((s) => String(s.name) === 'Email_Service'),
+    );
   });
 
   it('$run executes the active, due services once and reports the others', async () => {
@@ -65,7 +79,10 @@ describe('background services (flavor 8)', () => {
     assert.deepEqual(body(one).data, { results: [{ name: 'Email_Service', status: 'executed' }] });
     assert.ok(String((await service('Email_Service')).next_run) >= before);
     assert.equal(list(body(await send('POST', '/api/background_service/MedEx/run')).data.results)[0].status, 'not_active');
-    for (const [method, path] of [['GET', '/api/background_service/nope'], ['POST', '/api/background_service/nope/run']]) {
+    for (const [method, path] of [
+      ['GET', '/api/background_service/nope'],
+      ['POST', '/api/background_service/nope/run'],
+    ]) {
       const missing = await send(method, path);
       assert.equal(missing.status, 404, path);
       assert.equal(missing.text, 'null');
@@ -83,7 +100,9 @@ describe('background services (flavor 8)', () => {
     assert.equal((await send('POST', '/api/background_service/phimail/run', v2Run)).status, 200);
     assert.equal((await send('GET', '/api/background_service', v2Run)).status, 401);
     const client = await confidential(sim, V1);
-    const clerk = String((await passwordToken(sim, client, V1, { user_role: 'users', username: 'clerk', password: 'pass' })).access_token);
+    const clerk = String(
+      (await passwordToken(sim, client, V1, { user_role: 'users', username: 'clerk', password: 'pass' })).access_token,
+    );
     for (const [method, path] of ROUTES) {
       const denied = await send(method, path, clerk);
       assert.equal(denied.status, 403, `${method} ${path}`);
@@ -92,12 +111,15 @@ describe('background services (flavor 8)', () => {
   });
 
   it('discovery offers the scopes; /__sim/reset puts every service back to never run', async () => {
-    const scopes = list(body(await call(`${sim.url}/oauth2/default/.well-known/openid-configuration`)).scopes_supported).map(String);
-    for (const s of ['user/background_service.read', 'user/background_service.write', 'user/background_service.crs']) assert.ok(scopes.includes(s), s);
+    const scopes = list(body(await call(`${sim.url}/oauth2/default/.well-known/openid-configuration`)).scopes_supported).map(
+      String,
+    );
+    for (const s of ['user/background_service.read', 'user/background_service.write', 'user/background_service.crs'])
+      assert.ok(scopes.includes(s), s);
     await send('POST', '/api/background_service/$run');
     sim.reset();
     const fresh = await adminToken(sim, V1);
-    assert.equal((body(await send('GET', '/api/background_service/UUID_Service', fresh)).data).next_run, '1970-01-01 00:00:00');
+    assert.equal(body(await send('GET', '/api/background_service/UUID_Service', fresh)).data.next_run, '1970-01-01 00:00:00');
   });
 });
 

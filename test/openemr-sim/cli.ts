@@ -19,10 +19,14 @@ async function main(): Promise<void> {
   const sim = await startSimulator(options);
   if (!options.quiet) {
     const o = sim.options;
-    console.log(`OpenEMR ${o.flavor === 7 ? '7.0.3' : '8.x'} simulator: ${o.patients} patients (seed ${o.seed}), sites ${o.sites.join(',')}, APIs ${o.apis.join(',') || 'none'}, password grant ${o.passwordGrant}${o.systemScopes ? ', system scopes on' : ''}${o.manualApproval ? ', manual approval' : ''}; started in ${Date.now() - started} ms`);
+    console.log(
+      `OpenEMR ${o.flavor === 7 ? '7.0.3' : '8.x'} simulator: ${o.patients} patients (seed ${o.seed}), sites ${o.sites.join(',')}, APIs ${o.apis.join(',') || 'none'}, password grant ${o.passwordGrant}${o.systemScopes ? ', system scopes on' : ''}${o.manualApproval ? ', manual approval' : ''}; started in ${Date.now() - started} ms`,
+    );
     console.log('Logins (password "pass"):');
-    for (const u of sim.logins.users) console.log(`  user     ${u.username}${u.mfa ? '  (needs mfa_token: the TOTP of secret JBSWY3DPEHPK3PXP)' : ''}`);
-    for (const p of sim.logins.patients) console.log(`  patient  ${p.username}  email ${p.email}  (pid ${p.pid}, uuid ${p.uuid})`);
+    for (const u of sim.logins.users)
+      console.log(`  user     ${u.username}${u.mfa ? '  (needs mfa_token: the TOTP of secret JBSWY3DPEHPK3PXP)' : ''}`);
+    for (const p of sim.logins.patients)
+      console.log(`  patient  ${p.username}  email ${p.email}  (pid ${p.pid}, uuid ${p.uuid})`);
     console.log(`Discovery: ${sim.url}/oauth2/${o.sites[0]}/.well-known/openid-configuration`);
     console.log(`Admin page: ${sim.url}/interface/smart/admin-client.php`);
   }

@@ -8,7 +8,22 @@ import { join } from 'node:path';
 import { isLoopback } from './http.js';
 import type { RunningSimulator } from './index.js';
 import { FLAG_HELP, MAX_PATIENTS, parseFlags, resolveOptions } from './options.js';
-import { adminToken, apis, ASSERTION_TYPE, assertionKey, body, call, confidential, form, list, oauth, passwordToken, postJson, register, start } from './test-helpers.js';
+import {
+  adminToken,
+  apis,
+  ASSERTION_TYPE,
+  assertionKey,
+  body,
+  call,
+  confidential,
+  form,
+  list,
+  oauth,
+  passwordToken,
+  postJson,
+  register,
+  start,
+} from './test-helpers.js';
 
 describe('simulator controls and admin page', () => {
   let sim: RunningSimulator;
@@ -25,10 +40,29 @@ describe('simulator controls and admin page', () => {
     const off = await call(`${sim.url}/__sim/clients/${c.client_id}/disable`, { method: 'POST' });
     assert.deepEqual(off.json, { client_id: c.client_id, enabled: false });
     assert.equal((await call(apis(sim, '/api/patient?_limit=1'), { token: t })).status, 401);
-    const refused = await form(oauth(sim, '/token'), { grant_type: 'password', client_id: c.client_id, user_role: 'users', username: 'admin', password: 'pass', scope });
+    const refused = await form(oauth(sim, '/token'), {
+      grant_type: 'password',
+      client_id: c.client_id,
+      user_role: 'users',
+      username: 'admin',
+      password: 'pass',
+      scope,
+    });
     assert.equal(refused.status, 401);
     assert.equal((await call(`${sim.url}/__sim/clients/${c.client_id}/enable`, { method: 'POST' })).status, 200);
-    assert.equal((await form(oauth(sim, '/token'), { grant_type: 'password', client_id: c.client_id, user_role: 'users', username: 'admin', password: 'pass', scope })).status, 200);
+    assert.equal(
+      (
+        await form(oauth(sim, '/token'), {
+          grant_type: 'password',
+          client_id: c.client_id,
+          user_role: 'users',
+          username: 'admin',
+          password: 'pass',
+          scope,
+        })
+      ).status,
+      200,
+    );
     assert.equal((await call(`${sim.url}/__sim/clients/nobody/enable`, { method: 'POST' })).status, 404);
   });
 
@@ -64,7 +98,11 @@ describe('simulator controls and admin page', () => {
   });
 
   it('the admin page lists clients and its Enable button enables one', async () => {
-    const c = await register(sim, { application_type: 'private', client_name: 'Billing <app>', scope: 'openid user/patient.read' });
+    const c = await register(sim, {
+      application_type: 'private',
+      client_name: 'Billing <app>',
+      scope: 'openid user/patient.read',
+    });
     const page = await call(`${sim.url}/interface/smart/admin-client.php`);
     assert.equal(page.status, 200);
     assert.ok(page.text.includes('Billing &#60;app&#62;'), 'names are escaped');
@@ -82,7 +120,14 @@ describe('simulator controls and admin page', () => {
   it('the start options set the globals, and reset goes back to them', async () => {
     const other = await start(7, { apis: ['rest'], systemScopes: true, manualApproval: true, passwordGrant: 1 });
     try {
-      const expected = { rest_api: 1, rest_fhir_api: 0, rest_portal_api: 0, rest_system_scopes_api: 1, oauth_password_grant: 1, oauth_app_manual_approval: 1 };
+      const expected = {
+        rest_api: 1,
+        rest_fhir_api: 0,
+        rest_portal_api: 0,
+        rest_system_scopes_api: 1,
+        oauth_password_grant: 1,
+        oauth_app_manual_approval: 1,
+      };
       assert.deepEqual(other.globals(), expected);
       assert.deepEqual(body(await call(`${other.url}/__sim/globals`)), expected);
       other.setGlobals({ rest_fhir_api: 1, oauth_password_grant: 3 });
@@ -106,7 +151,11 @@ describe('data file and determinism', () => {
       const scope = 'openid api:oemr user/patient.read user/patient.write';
       const c = await confidential(a, scope);
       const t = String((await passwordToken(a, c, scope)).access_token);
-      const created = await postJson(apis(a, '/api/patient'), { fname: 'Kept', lname: 'Across', DOB: '1990-05-05', sex: 'Female' }, t);
+      const created = await postJson(
+        apis(a, '/api/patient'),
+        { fname: 'Kept', lname: 'Across', DOB: '1990-05-05', sex: 'Female' },
+        t,
+      );
       const uuid = String(body(created).data.uuid);
       a.setGlobals({ oauth_password_grant: 1 });
       await a.close();
@@ -133,7 +182,8 @@ describe('data file and determinism', () => {
     const dataFile = join(dir, 'data.json');
     try {
       const a = await start(8, { dataFile, systemScopes: true });
-      const scope = 'openid offline_access api:oemr api:fhir user/patient.read user/patient.write user/allergy.read user/allergy.write user/document.read user/document.write user/Organization.read user/Organization.write';
+      const scope =
+        'openid offline_access api:oemr api:fhir user/patient.read user/patient.write user/allergy.read user/allergy.write user/document.read user/document.write user/Organization.read user/Organization.write';
       const c = await confidential(a, scope);
       const t = await passwordToken(a, c, scope);
       const token = String(t.access_token);
@@ -142,18 +192,38 @@ describe('data file and determinism', () => {
       const allergies = list(body(await call(apis(a, `/api/patient/${String(p.uuid)}/allergy`), { token })).data);
       assert.ok(allergies.length > 0);
       const gone = String(allergies[0].uuid);
-      assert.equal((await call(apis(a, `/api/patient/${String(p.uuid)}/allergy/${gone}`), { method: 'DELETE', token })).status, 200);
-      const org = body(await postJson(apis(a, '/fhir/Organization'), { resourceType: 'Organization', name: 'Kept Clinic' }, token));
+      assert.equal(
+        (await call(apis(a, `/api/patient/${String(p.uuid)}/allergy/${gone}`), { method: 'DELETE', token })).status,
+        200,
+      );
+      const org = body(
+        await postJson(apis(a, '/fhir/Organization'), { resourceType: 'Organization', name: 'Kept Clinic' }, token),
+      );
       const fd = new FormData();
       fd.append('document', new Blob([Buffer.from([0, 1, 2, 255])], { type: 'application/octet-stream' }), 'kept.bin');
-      assert.equal((await call(apis(a, `/api/patient/${String(p.pid)}/document?path=Lab%20Report`), { method: 'POST', body: fd, token })).status, 200);
-      const refresh = (rt: unknown, sim: RunningSimulator) => form(oauth(sim, '/token'), { grant_type: 'refresh_token', refresh_token: String(rt), client_id: c.client_id, client_secret: c.client_secret });
+      assert.equal(
+        (await call(apis(a, `/api/patient/${String(p.pid)}/document?path=Lab%20Report`), { method: 'POST', body: fd, token }))
+          .status,
+        200,
+      );
+      const refresh = (rt: unknown, sim: RunningSimulator) =>
+        form(oauth(sim, '/token'), {
+          grant_type: 'refresh_token',
+          refresh_token: String(rt),
+          client_id: c.client_id,
+          client_secret: c.client_secret,
+        });
       const rotated = body(await refresh(t.refresh_token, a));
       const key = await assertionKey();
       const sys = await confidential(a, 'system/Patient.read', { jwks: key.jwks });
       const aud = oauth(a, '/token');
       const assertion = await key.sign(sys.client_id, aud, 'jti-kept');
-      const ccForm = { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion, scope: 'system/Patient.read' };
+      const ccForm = {
+        grant_type: 'client_credentials',
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: assertion,
+        scope: 'system/Patient.read',
+      };
       assert.equal((await form(aud, ccForm)).status, 200);
       await a.close();
       const b = await start(8, { dataFile, systemScopes: true, port: a.port });
@@ -163,10 +233,14 @@ describe('data file and determinism', () => {
         assert.equal(body(await call(apis(b, `/api/patient/${String(p.uuid)}`), { token: fresh })).data.city, 'Persisted City');
         assert.equal((await call(apis(b, `/api/patient/${String(p.uuid)}/allergy/${gone}`), { token: fresh })).status, 404);
         assert.equal(body(await call(apis(b, `/fhir/Organization/${String(org.id)}`), { token: fresh })).name, 'Kept Clinic');
-        const docs = list(body(await call(apis(b, `/api/patient/${String(p.pid)}/document?path=Lab%20Report`), { token: fresh })));
+        const docs = list(
+          body(await call(apis(b, `/api/patient/${String(p.pid)}/document?path=Lab%20Report`), { token: fresh })),
+        );
         const doc = docs.find((d) => String(d.filename) === 'kept.bin');
         assert.ok(doc);
-        const down = await fetch(apis(b, `/api/patient/${String(p.pid)}/document/${String(doc.id)}`), { headers: { Authorization: `Bearer ${fresh}` } });
+        const down = await fetch(apis(b, `/api/patient/${String(p.pid)}/document/${String(doc.id)}`), {
+          headers: { Authorization: `Bearer ${fresh}` },
+        });
         assert.deepEqual([...new Uint8Array(await down.arrayBuffer())], [0, 1, 2, 255]);
         assert.equal((await refresh(t.refresh_token, b)).status, 400, 'the rotated-away refresh token stays dead');
         assert.equal((await refresh(rotated.refresh_token, b)).status, 200);
@@ -210,22 +284,76 @@ describe('command line', () => {
   });
 
   it('parses every flag of the issue', () => {
-    const f = parseFlags(['--port', '0', '--host', '127.0.0.1', '--sites', 'default,clinic2', '--patients', '100', '--seed', '3', '--flavor', '7', '--password-grant', '1', '--manual-approval', '--system-scopes', '--api', 'rest,fhir', '--token-ttl', '60', '--latency', '5', '--fail-rate', '0.1', '--data-file', '/tmp/x.json', '--quiet']);
-    assert.deepEqual(f, { port: 0, host: '127.0.0.1', sites: ['default', 'clinic2'], patients: 100, seed: 3, flavor: 7, passwordGrant: 1, manualApproval: true, systemScopes: true, apis: ['rest', 'fhir'], tokenTtl: 60, latency: 5, failRate: 0.1, dataFile: '/tmp/x.json', quiet: true });
+    const f = parseFlags([
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--sites',
+      'default,clinic2',
+      '--patients',
+      '100',
+      '--seed',
+      '3',
+      '--flavor',
+      '7',
+      '--password-grant',
+      '1',
+      '--manual-approval',
+      '--system-scopes',
+      '--api',
+      'rest,fhir',
+      '--token-ttl',
+      '60',
+      '--latency',
+      '5',
+      '--fail-rate',
+      '0.1',
+      '--data-file',
+      '/tmp/x.json',
+      '--quiet',
+    ]);
+    assert.deepEqual(f, {
+      port: 0,
+      host: '127.0.0.1',
+      sites: ['default', 'clinic2'],
+      patients: 100,
+      seed: 3,
+      flavor: 7,
+      passwordGrant: 1,
+      manualApproval: true,
+      systemScopes: true,
+      apis: ['rest', 'fhir'],
+      tokenTtl: 60,
+      latency: 5,
+      failRate: 0.1,
+      dataFile: '/tmp/x.json',
+      quiet: true,
+    });
     assert.equal(parseFlags([]).port, 8300);
     assert.equal(parseFlags(['--patients=7']).patients, 7);
     assert.throws(() => parseFlags(['--nope']));
     assert.throws(() => parseFlags(['--api', 'soap']));
     assert.throws(() => parseFlags(['--patients', 'many']));
     assert.equal(resolveOptions({ patients: MAX_PATIENTS }).patients, 100_000);
-    for (const bad of [{ patients: MAX_PATIENTS + 1 }, { flavor: 9 as 7 }, { passwordGrant: 4 as 3 }, { failRate: 2 }, { sites: ['bad site'] }]) {
+    for (const bad of [
+      { patients: MAX_PATIENTS + 1 },
+      { flavor: 9 as 7 },
+      { passwordGrant: 4 as 3 },
+      { failRate: 2 },
+      { sites: ['bad site'] },
+    ]) {
       assert.throws(() => resolveOptions(bad), JSON.stringify(bad));
     }
   });
 
   it('prints the logins, then the listening line, and stops cleanly on SIGTERM', async function () {
     this.timeout(30_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), '--port', '0', '--patients', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), '--port', '0', '--patients', '5'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     const url = await new Promise<string>((ok, fail) => {
       child.stdout.on('data', (chunk: Buffer) => {

@@ -32,10 +32,21 @@ export function controls(ctx: RequestContext, path: string): Reply {
   const client = /^\/__sim\/clients\/([^/]+)\/(enable|disable)$/.exec(path);
   if (ctx.method === 'POST' && client) {
     const id = decodeURIComponent(client[1]);
-    return setClientEnabled(state, id, client[2] === 'enable') ? reply.json(200, { client_id: id, enabled: client[2] === 'enable' }) : reply.json(404, { error: `no client ${id}` });
+    return setClientEnabled(state, id, client[2] === 'enable')
+      ? reply.json(200, { client_id: id, enabled: client[2] === 'enable' })
+      : reply.json(404, { error: `no client ${id}` });
   }
   if (ctx.method === 'GET' && path === '/__sim/clients') {
-    return reply.json(200, [...state.clients.values()].map((c) => ({ client_id: c.client_id, client_name: c.metadata.client_name ?? null, enabled: c.enabled, public: c.isPublic, scope: c.scopes.join(' ') })));
+    return reply.json(
+      200,
+      [...state.clients.values()].map((c) => ({
+        client_id: c.client_id,
+        client_name: c.metadata.client_name ?? null,
+        enabled: c.enabled,
+        public: c.isPublic,
+        scope: c.scopes.join(' '),
+      })),
+    );
   }
   if (path === '/__sim/globals') {
     if (ctx.method === 'GET') return reply.json(200, state.globals);

@@ -18,7 +18,11 @@ describe('data store (patients generated on use)', () => {
     assert.ok(p && p.uuid.endsWith('0000002a'));
     assert.equal(data.patientByUuid(p.uuid.toUpperCase()), undefined);
     assert.equal(data.patientByUuid(`${p.uuid.slice(0, 28)}00000033`), undefined, 'pid 51 does not exist');
-    assert.equal(data.patientByUuid(`${p.uuid.startsWith('f') ? 'e' : 'f'}${p.uuid.slice(1)}`), undefined, 'right pid, wrong uuid');
+    assert.equal(
+      data.patientByUuid(`${p.uuid.startsWith('f') ? 'e' : 'f'}${p.uuid.slice(1)}`),
+      undefined,
+      'right pid, wrong uuid',
+    );
     for (const pid of [0, 51, 1.5, Number.NaN]) assert.equal(data.patientByPid(pid), undefined);
   });
 
@@ -26,9 +30,18 @@ describe('data store (patients generated on use)', () => {
     const data = new DataStore(1, 30);
     const list = data.patientsByPid();
     assert.equal(list.length, 30);
-    assert.deepEqual(list.slice(10, 13).map((p) => p.pid), [11, 12, 13]);
-    assert.deepEqual(list.slice(28).map((p) => p.pid), [29, 30]);
-    assert.deepEqual([...data.eachPatient()].map((p) => p.pid), data.allPatients().map((p) => p.pid));
+    assert.deepEqual(
+      list.slice(10, 13).map((p) => p.pid),
+      [11, 12, 13],
+    );
+    assert.deepEqual(
+      list.slice(28).map((p) => p.pid),
+      [29, 30],
+    );
+    assert.deepEqual(
+      [...data.eachPatient()].map((p) => p.pid),
+      data.allPatients().map((p) => p.pid),
+    );
     const { pid, uuid } = data.newPatientIdentity();
     assert.equal(pid, 31);
     data.putPatient({ ...data.allPatients()[0], pid, id: pid, uuid, fname: 'New' });

@@ -69,7 +69,12 @@ for (const flavor of FLAVORS) {
     });
 
     it('registers a confidential client: 200, secret, registration token and client URI', async () => {
-      const r = await postJson(oauth(sim, '/registration'), { application_type: 'private', redirect_uris: [REDIRECT], client_name: 'x', scope: 'openid api:oemr patient/Patient.read' });
+      const r = await postJson(oauth(sim, '/registration'), {
+        application_type: 'private',
+        redirect_uris: [REDIRECT],
+        client_name: 'x',
+        scope: 'openid api:oemr patient/Patient.read',
+      });
       assert.equal(r.status, 200);
       const c = body(r);
       assert.ok(String(c.client_id).length > 20);
@@ -83,10 +88,26 @@ for (const flavor of FLAVORS) {
 
     it(`echoes every registration field of facts §2${flavor === 8 ? ', with the 8.x dsi_ fields' : '; 7.0.3 ignores the dsi_ fields'}`, async () => {
       const fields = {
-        application_type: 'private', redirect_uris: [REDIRECT], post_logout_redirect_uris: ['http://127.0.0.1:9/bye'], client_name: 'All fields', contacts: ['dev@example.com'],
-        scope: 'openid api:fhir patient/Patient.read', token_endpoint_auth_method: 'client_secret_post', jwks_uri: 'https://app.example/jwks', initiate_login_uri: 'https://app.example/launch',
-        logo_uri: 'https://app.example/logo.png', policy_uri: 'https://app.example/policy', tos_uri: 'https://app.example/tos', sector_identifier_uri: 'https://app.example/sector',
-        subject_type: 'public', default_max_age: 3600, require_auth_time: true, default_acr_values: ['1'], request_uris: ['https://app.example/req'], response_types: ['code'], grant_types: ['authorization_code', 'refresh_token'],
+        application_type: 'private',
+        redirect_uris: [REDIRECT],
+        post_logout_redirect_uris: ['http://127.0.0.1:9/bye'],
+        client_name: 'All fields',
+        contacts: ['dev@example.com'],
+        scope: 'openid api:fhir patient/Patient.read',
+        token_endpoint_auth_method: 'client_secret_post',
+        jwks_uri: 'https://app.example/jwks',
+        initiate_login_uri: 'https://app.example/launch',
+        logo_uri: 'https://app.example/logo.png',
+        policy_uri: 'https://app.example/policy',
+        tos_uri: 'https://app.example/tos',
+        sector_identifier_uri: 'https://app.example/sector',
+        subject_type: 'public',
+        default_max_age: 3600,
+        require_auth_time: true,
+        default_acr_values: ['1'],
+        request_uris: ['https://app.example/req'],
+        response_types: ['code'],
+        grant_types: ['authorization_code', 'refresh_token'],
       };
       const dsi = { dsi_type: 'evidence-based', dsi_source_attributes: [{ name: 'developer', value: 'x' }] };
       const r = body(await postJson(oauth(sim, '/registration'), { ...fields, ...dsi }));
@@ -138,11 +159,41 @@ for (const flavor of FLAVORS) {
       const cases: Array<[string, string, Record<string, string>, string, string]> = [
         ['wrong content type', '{}', { 'Content-Type': 'text/plain' }, 'invalid_client_metadata', 'Unexpected content type'],
         ['empty body', '', { 'Content-Type': 'application/json' }, 'invalid_client_metadata', 'No JSON body'],
-        ['malformed JSON', '{"redirect_uris": [', { 'Content-Type': 'application/json' }, 'invalid_client_metadata', 'Invalid JSON'],
-        ['missing redirect_uris', '{"client_name":"x"}', { 'Content-Type': 'application/json' }, 'invalid_redirect_uri', 'redirect_uris is invalid'],
-        ['bad post_logout_redirect_uris', `{"redirect_uris":["${REDIRECT}"],"post_logout_redirect_uris":"x"}`, { 'Content-Type': 'application/json' }, 'invalid_redirect_uri', 'post_logout_redirect_uris is invalid'],
-        ['unsupported auth method', `{"redirect_uris":["${REDIRECT}"],"token_endpoint_auth_method":"none"}`, { 'Content-Type': 'application/json' }, 'invalid_client_metadata', 'Unsupported token_endpoint_auth_method value : none'],
-        ['public client asking for user/ scopes', `{"redirect_uris":["${REDIRECT}"],"scope":"openid user/Patient.read"}`, { 'Content-Type': 'application/json' }, 'invalid_client_metadata', 'system and user scopes are only allowed for confidential clients'],
+        [
+          'malformed JSON',
+          '{"redirect_uris": [',
+          { 'Content-Type': 'application/json' },
+          'invalid_client_metadata',
+          'Invalid JSON',
+        ],
+        [
+          'missing redirect_uris',
+          '{"client_name":"x"}',
+          { 'Content-Type': 'application/json' },
+          'invalid_redirect_uri',
+          'redirect_uris is invalid',
+        ],
+        [
+          'bad post_logout_redirect_uris',
+          `{"redirect_uris":["${REDIRECT}"],"post_logout_redirect_uris":"x"}`,
+          { 'Content-Type': 'application/json' },
+          'invalid_redirect_uri',
+          'post_logout_redirect_uris is invalid',
+        ],
+        [
+          'unsupported auth method',
+          `{"redirect_uris":["${REDIRECT}"],"token_endpoint_auth_method":"none"}`,
+          { 'Content-Type': 'application/json' },
+          'invalid_client_metadata',
+          'Unsupported token_endpoint_auth_method value : none',
+        ],
+        [
+          'public client asking for user/ scopes',
+          `{"redirect_uris":["${REDIRECT}"],"scope":"openid user/Patient.read"}`,
+          { 'Content-Type': 'application/json' },
+          'invalid_client_metadata',
+          'system and user scopes are only allowed for confidential clients',
+        ],
       ];
       for (const [name, payload, headers, error, description] of cases) {
         it(`${name} -> 400 ${error}`, async () => {
@@ -162,23 +213,43 @@ for (const flavor of FLAVORS) {
       });
 
       it('system/ scopes need system scopes on, then jwks', async () => {
-        const off = await postJson(oauth(sim, '/registration'), { application_type: 'private', redirect_uris: [REDIRECT], scope: 'system/Patient.read' });
+        const off = await postJson(oauth(sim, '/registration'), {
+          application_type: 'private',
+          redirect_uris: [REDIRECT],
+          scope: 'system/Patient.read',
+        });
         assert.equal(body(off).error, 'invalid_scope');
         sim.setGlobals({ rest_system_scopes_api: 1 });
-        const noJwks = await postJson(oauth(sim, '/registration'), { application_type: 'private', redirect_uris: [REDIRECT], scope: 'system/Patient.read' });
+        const noJwks = await postJson(oauth(sim, '/registration'), {
+          application_type: 'private',
+          redirect_uris: [REDIRECT],
+          scope: 'system/Patient.read',
+        });
         assert.equal(noJwks.status, 400);
         assert.equal(body(noJwks).error_description, 'jwks is invalid');
       });
 
       it(`private_key_jwt is ${flavor === 7 ? 'refused in 7.0.3' : 'accepted in 8.x'}`, async () => {
-        const r = await postJson(oauth(sim, '/registration'), { application_type: 'private', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'private_key_jwt', scope: 'openid' });
+        const r = await postJson(oauth(sim, '/registration'), {
+          application_type: 'private',
+          redirect_uris: [REDIRECT],
+          token_endpoint_auth_method: 'private_key_jwt',
+          scope: 'openid',
+        });
         assert.equal(r.status, flavor === 7 ? 400 : 200);
       });
 
       it(`SMART v2 scopes are ${flavor === 7 ? 'unknown in 7.0.3' : 'accepted in 8.x, in c r u d s order only'}`, async () => {
-        const v2 = await postJson(oauth(sim, '/registration'), { redirect_uris: [REDIRECT], scope: 'openid patient/Patient.rs patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory' });
+        const v2 = await postJson(oauth(sim, '/registration'), {
+          redirect_uris: [REDIRECT],
+          scope:
+            'openid patient/Patient.rs patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory',
+        });
         assert.equal(v2.status, flavor === 7 ? 400 : 200);
-        const disordered = await postJson(oauth(sim, '/registration'), { redirect_uris: [REDIRECT], scope: 'openid patient/Patient.sr' });
+        const disordered = await postJson(oauth(sim, '/registration'), {
+          redirect_uris: [REDIRECT],
+          scope: 'openid patient/Patient.sr',
+        });
         assert.equal(body(disordered).error, 'invalid_scope');
       });
     });

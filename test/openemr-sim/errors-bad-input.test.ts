@@ -18,7 +18,12 @@ for (const flavor of FLAVORS) {
     });
     after(() => sim.close());
 
-    const expectFlavor = async (p: Promise<{ status: number; text: string; json: unknown }>, v7: number, v8: number, v8Body?: unknown) => {
+    const expectFlavor = async (
+      p: Promise<{ status: number; text: string; json: unknown }>,
+      v7: number,
+      v8: number,
+      v8Body?: unknown,
+    ) => {
       const r = await p;
       assert.equal(r.status, flavor === 7 ? v7 : v8, r.text);
       if (flavor === 7) assert.equal(r.text, '');
@@ -26,14 +31,21 @@ for (const flavor of FLAVORS) {
     };
 
     it('unknown or malformed site', async () => {
-      const msg = KERNEL('OpenEMR Error: api site error, so forced exit.  Please ensure that the site is set up correctly in the OpenEMR configuration.');
+      const msg = KERNEL(
+        'OpenEMR Error: api site error, so forced exit.  Please ensure that the site is set up correctly in the OpenEMR configuration.',
+      );
       await expectFlavor(call(`${sim.url}/apis/other/api/patient`, { token }), 400, 400, msg);
       await expectFlavor(call(`${sim.url}/oauth2/bad.site/.well-known/openid-configuration`), 400, 400, msg);
     });
 
     it('all three APIs off: the oauth2 endpoints answer 404', async () => {
       sim.setGlobals({ rest_api: 0, rest_fhir_api: 0, rest_portal_api: 0 });
-      await expectFlavor(call(oauth(sim, '/.well-known/openid-configuration')), 404, 404, KERNEL('OpenEMR Error: API is disabled'));
+      await expectFlavor(
+        call(oauth(sim, '/.well-known/openid-configuration')),
+        404,
+        404,
+        KERNEL('OpenEMR Error: API is disabled'),
+      );
     });
 
     it(`one API off: ${flavor === 7 ? '7.0.3 answers 501 empty' : '8.x has no per-API check under /apis'}`, async () => {
@@ -79,31 +91,66 @@ for (const flavor of FLAVORS) {
 
     it('malformed JSON and wrong content types get the validation envelope, not a crash', async () => {
       for (const payload of ['{"fname":', '[1,2]', '', 'null', '"text"']) {
-        const r = await call(apis(sim, '/api/patient'), { method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: payload });
+        const r = await call(apis(sim, '/api/patient'), {
+          method: 'POST',
+          token,
+          headers: { 'Content-Type': 'application/json' },
+          body: payload,
+        });
         assert.equal(r.status, 400, payload);
         assert.ok(body(r).validationErrors, payload);
       }
-      const xml = await call(apis(sim, '/api/patient'), { method: 'POST', token, headers: { 'Content-Type': 'application/xml' }, body: '<patient/>' });
+      const xml = await call(apis(sim, '/api/patient'), {
+        method: 'POST',
+        token,
+        headers: { 'Content-Type': 'application/xml' },
+        body: '<patient/>',
+      });
       assert.equal(xml.status, 400);
       const jsonToToken = await postJson(oauth(sim, '/token'), { grant_type: 'password' });
       assert.equal(body(jsonToToken).error, 'unsupported_grant_type');
-      const garbageForm = await call(oauth(sim, '/token'), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '%%%&&&==grant_type' });
+      const garbageForm = await call(oauth(sim, '/token'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: '%%%&&&==grant_type',
+      });
       assert.equal(garbageForm.status, 400);
-      const fhirGarbage = await call(apis(sim, '/fhir/Patient'), { method: 'POST', token, headers: { 'Content-Type': 'application/fhir+json' }, body: '{oops' });
+      const fhirGarbage = await call(apis(sim, '/fhir/Patient'), {
+        method: 'POST',
+        token,
+        headers: { 'Content-Type': 'application/fhir+json' },
+        body: '{oops',
+      });
       assert.equal(fhirGarbage.status, 400);
     });
 
     it('huge bodies are refused with 413 and the server keeps answering', async () => {
       const huge = 'x'.repeat(3 * 1024 * 1024);
-      const r = await call(apis(sim, '/api/patient'), { method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: huge }).catch(() => ({ status: 413, text: '', json: undefined }));
+      const r = await call(apis(sim, '/api/patient'), {
+        method: 'POST',
+        token,
+        headers: { 'Content-Type': 'application/json' },
+        body: huge,
+      }).catch(() => ({ status: 413, text: '', json: undefined }));
       assert.equal(r.status, 413);
-      const reg = await call(oauth(sim, '/registration'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: huge }).catch(() => ({ status: 413 }));
+      const reg = await call(oauth(sim, '/registration'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: huge,
+      }).catch(() => ({ status: 413 }));
       assert.equal(reg.status, 413);
       assert.equal((await call(apis(sim, '/api/patient?_limit=1'), { token })).status, 200);
     });
 
     it('odd paths and encodings do not crash', async () => {
-      for (const path of ['/apis/default/api/patient/%E0%A4%A', '/apis/default/fhir/Patient/..%2F..%2Fetc', '/oauth2/default/token/../../x', '/apis//api', '/apis/default', '/oauth2']) {
+      for (const path of [
+        '/apis/default/api/patient/%E0%A4%A',
+        '/apis/default/fhir/Patient/..%2F..%2Fetc',
+        '/oauth2/default/token/../../x',
+        '/apis//api',
+        '/apis/default',
+        '/oauth2',
+      ]) {
         const r = await call(`${sim.url}${path}`, { token });
         assert.ok(r.status >= 400 && r.status < 600, `${path}: ${r.status}`);
       }
@@ -130,7 +177,14 @@ describe('sites and CORS', () => {
   it('answers CORS preflights and echoes the Origin, as OpenEMR does for browser apps', async () => {
     const sim = await start(8);
     try {
-      const pre = await call(`${sim.url}/apis/default/fhir/Patient`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
+      const pre = await call(`${sim.url}/apis/default/fhir/Patient`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'http://localhost:3000',
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization',
+        },
+      });
       assert.equal(pre.status, 204);
       assert.equal(pre.headers.get('access-control-allow-origin'), 'http://localhost:3000');
       assert.match(pre.headers.get('access-control-allow-methods') ?? '', /GET/);
@@ -194,7 +248,14 @@ describe('failure injection, token lifetime, latency', () => {
       assert.equal(intro.status, 200);
       const c = sim.clients()[0];
       assert.ok(c);
-      const tok = await form(`${sim.url}/oauth2/default/token`, { grant_type: 'password', client_id: c.client_id, user_role: 'users', username: 'admin', password: 'pass', scope: 'openid' });
+      const tok = await form(`${sim.url}/oauth2/default/token`, {
+        grant_type: 'password',
+        client_id: c.client_id,
+        user_role: 'users',
+        username: 'admin',
+        password: 'pass',
+        scope: 'openid',
+      });
       assert.equal(body(tok).expires_in, 42);
     } finally {
       await sim.close();

@@ -1,7 +1,22 @@
 /** The rest of the FHIR scope list (facts §4): Appointment, Device, Person, ValueSet, OperationDefinition, the v2-list types, Media and Questionnaire. */
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from './index.js';
-import { adminToken, apis, body, call, exportOutputs, FLAVORS, list, oauth, passwordToken, postJson, register, start, systemToken, type Json } from './test-helpers.js';
+import {
+  adminToken,
+  apis,
+  body,
+  call,
+  exportOutputs,
+  FLAVORS,
+  list,
+  oauth,
+  passwordToken,
+  postJson,
+  register,
+  start,
+  systemToken,
+  type Json,
+} from './test-helpers.js';
 
 const V1_TYPES = ['Appointment', 'Device', 'Person', 'ValueSet'];
 /** Only SMART v2 scopes name these, so 7.0.3 (v1 scopes only) grants them to no user token. */
@@ -19,7 +34,11 @@ for (const flavor of FLAVORS) {
       return list(body(r).entry).map((e) => e.resource);
     };
     const v2 = flavor === 8 ? [...V2_ONLY, ...ONLY_8].map((t) => `user/${t}.rs`) : [];
-    const scope = ['openid api:oemr api:fhir user/appointment.read user/user.read user/list.read user/Patient.read user/MedicationRequest.read user/Encounter.read', ...V1_TYPES.map((t) => `user/${t}.read`), ...v2].join(' ');
+    const scope = [
+      'openid api:oemr api:fhir user/appointment.read user/user.read user/list.read user/Patient.read user/MedicationRequest.read user/Encounter.read',
+      ...V1_TYPES.map((t) => `user/${t}.read`),
+      ...v2,
+    ].join(' ');
 
     before(async () => {
       sim = await start(flavor, { patients: 30 });
@@ -37,7 +56,11 @@ for (const flavor of FLAVORS) {
         assert.equal(read.status, 200);
         assert.deepEqual(read.json, hits[0]);
         assert.match(String(hits[0].id), /^[A-Za-z0-9.-]{1,64}$/, 'a valid FHIR id');
-        if (hits.length > 1) assert.deepEqual((await entries(`/${type}?_count=1&_offset=1`)).map((h) => h.id), [hits[1].id]);
+        if (hits.length > 1)
+          assert.deepEqual(
+            (await entries(`/${type}?_count=1&_offset=1`)).map((h) => h.id),
+            [hits[1].id],
+          );
         assert.equal((await fhir(`/${type}/00000000-0000-4000-8000-0000000000ff`)).status, 404);
       });
     }
@@ -79,7 +102,12 @@ for (const flavor of FLAVORS) {
         assert.equal((await fhir(`/${ref}`, await adminToken(sim))).status, 200, ref);
       }
       const mine = await entries(`/Appointment?patient=${puuid}`);
-      assert.deepEqual(mine.map((a) => a.id).sort(), list(body(await call(apis(sim, '/api/patient/1/appointment'), { token })).data).map((a) => a.pc_uuid).sort());
+      assert.deepEqual(
+        mine.map((a) => a.id).sort(),
+        list(body(await call(apis(sim, '/api/patient/1/appointment'), { token })).data)
+          .map((a) => a.pc_uuid)
+          .sort(),
+      );
     });
 
     it('Person is an OpenEMR user (admin included); practitioners link to their Practitioner', async () => {
@@ -95,10 +123,13 @@ for (const flavor of FLAVORS) {
     it('ValueSets are the option lists of /api/list', async () => {
       const sex = body(await fhir('/ValueSet/sex'));
       const list_ = list(body(await call(apis(sim, '/api/list/sex'), { token })).data);
-      assert.deepEqual(list(sex.compose.include[0].concept).map((c) => c.code), list_.map((o) => o.option_id));
+      assert.deepEqual(
+        list(sex.compose.include[0].concept).map((c) => c.code),
+        list_.map((o) => o.option_id),
+      );
     });
 
-    it('Device search by patient= returns that patient\'s devices only; the data is deterministic per seed', async () => {
+    it("Device search by patient= returns that patient's devices only; the data is deterministic per seed", async () => {
       const devices = await entries('/Device?_count=50');
       const owner = String(devices[0].patient.reference).split('/')[1];
       const own = await entries(`/Device?patient=${owner}`);
@@ -106,7 +137,9 @@ for (const flavor of FLAVORS) {
       const twin = await start(flavor, { patients: 30 });
       try {
         const t2 = await adminToken(twin, scope);
-        const again = list(body(await call(`${twin.url}/apis/default/fhir/Device?_count=50`, { token: t2 })).entry).map((e) => e.resource);
+        const again = list(body(await call(`${twin.url}/apis/default/fhir/Device?_count=50`, { token: t2 })).entry).map(
+          (e) => e.resource,
+        );
         assert.deepEqual(again, devices);
       } finally {
         await twin.close();
@@ -138,19 +171,33 @@ for (const flavor of FLAVORS) {
         const p = sim.logins.patients[0];
         const pscope = 'openid api:fhir patient/RelatedPerson.rs patient/Appointment.read';
         const pc = await register(sim, { scope: pscope });
-        const pt = String((await passwordToken(sim, pc, pscope, { user_role: 'patient', username: p.username, password: 'pass', email: p.email })).access_token);
+        const pt = String(
+          (await passwordToken(sim, pc, pscope, { user_role: 'patient', username: p.username, password: 'pass', email: p.email }))
+            .access_token,
+        );
         const related = await entries('/RelatedPerson', pt);
         assert.equal(related.length, 1);
         assert.equal(related[0].patient.reference, `Patient/${p.uuid}`);
-        assert.ok((await entries('/Appointment', pt)).every((a) => list(a.participant).some((x) => String(x.actor.reference) === `Patient/${p.uuid}`)));
-        const other = (await entries('/RelatedPerson?_count=5')).find((r) => String(r.patient.reference) !== `Patient/${p.uuid}`) as Json;
+        assert.ok(
+          (await entries('/Appointment', pt)).every((a) =>
+            list(a.participant).some((x) => String(x.actor.reference) === `Patient/${p.uuid}`),
+          ),
+        );
+        const other = (await entries('/RelatedPerson?_count=5')).find(
+          (r) => String(r.patient.reference) !== `Patient/${p.uuid}`,
+        ) as Json;
         assert.equal((await fhir(`/RelatedPerson/${String(other.id)}`, pt)).status, 404);
       });
     } else {
       it('v2-list resources exist, but no 7.0.3 scope grants them: registration refuses v2 letters, the route answers 401 empty', async () => {
-        const r = await postJson(oauth(sim, '/registration'), { application_type: 'private', redirect_uris: ['http://127.0.0.1:9/cb'], scope: 'api:fhir user/ServiceRequest.rs' });
+        const r = await postJson(oauth(sim, '/registration'), {
+          application_type: 'private',
+          redirect_uris: ['http://127.0.0.1:9/cb'],
+          scope: 'api:fhir user/ServiceRequest.rs',
+        });
         assert.equal(body(r).error, 'invalid_scope');
-        for (const type of V2_ONLY) assert.deepEqual([(await fhir(`/${type}`)).status, (await fhir(`/${type}`)).text], [401, ''], type);
+        for (const type of V2_ONLY)
+          assert.deepEqual([(await fhir(`/${type}`)).status, (await fhir(`/${type}`)).text], [401, ''], type);
       });
     }
 
@@ -162,11 +209,20 @@ for (const flavor of FLAVORS) {
     });
 
     it(`bulk export offers the new patient types${flavor === 8 ? ' and Media' : ', not Media'}`, async () => {
-      const sys = String(body(await systemToken(sim, 'system/*.$export system/*.$bulkdata-status system/Patient.$export system/Device.read')).access_token);
+      const sys = String(
+        body(await systemToken(sim, 'system/*.$export system/*.$bulkdata-status system/Patient.$export system/Device.read'))
+          .access_token,
+      );
       const outputs = await exportOutputs(sim, sys, '/Patient/$export?_type=Device,RelatedPerson,Specimen,ServiceRequest');
-      assert.deepEqual(outputs.map((o) => o.type), ['Device', 'RelatedPerson', 'Specimen', 'ServiceRequest']);
+      assert.deepEqual(
+        outputs.map((o) => o.type),
+        ['Device', 'RelatedPerson', 'Specimen', 'ServiceRequest'],
+      );
       assert.ok(outputs.every((o) => Number(o.count) > 0));
-      const media = await call(apis(sim, '/fhir/Patient/$export?_type=Media'), { token: sys, headers: { Prefer: 'respond-async' } });
+      const media = await call(apis(sim, '/fhir/Patient/$export?_type=Media'), {
+        token: sys,
+        headers: { Prefer: 'respond-async' },
+      });
       assert.equal(media.status, flavor === 8 ? 202 : 400);
       sim.setGlobals({ rest_system_scopes_api: 0 });
     });

@@ -1,9 +1,44 @@
 /** Facts §7: FHIR bundles, read and search, the three writable types, Provenance, bulk export. */
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from './index.js';
-import { adminToken, apis, body, call, confidential, FLAVORS, list, passwordToken, postJson, register, start, systemToken, type Json } from './test-helpers.js';
+import {
+  adminToken,
+  apis,
+  body,
+  call,
+  confidential,
+  FLAVORS,
+  list,
+  passwordToken,
+  postJson,
+  register,
+  start,
+  systemToken,
+  type Json,
+} from './test-helpers.js';
 
-const TYPES = ['Patient', 'Encounter', 'Observation', 'AllergyIntolerance', 'Condition', 'MedicationRequest', 'Medication', 'Immunization', 'Procedure', 'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'CareTeam', 'CarePlan', 'Goal', 'Coverage', 'DocumentReference', 'DiagnosticReport', 'Provenance'];
+const TYPES = [
+  'Patient',
+  'Encounter',
+  'Observation',
+  'AllergyIntolerance',
+  'Condition',
+  'MedicationRequest',
+  'Medication',
+  'Immunization',
+  'Procedure',
+  'Practitioner',
+  'PractitionerRole',
+  'Organization',
+  'Location',
+  'CareTeam',
+  'CarePlan',
+  'Goal',
+  'Coverage',
+  'DocumentReference',
+  'DiagnosticReport',
+  'Provenance',
+];
 
 for (const flavor of FLAVORS) {
   describe(`FHIR (flavor ${flavor})`, () => {
@@ -25,7 +60,10 @@ for (const flavor of FLAVORS) {
       assert.equal(b.type, 'collection');
       assert.equal(b.total, 5);
       assert.ok(b.meta.lastUpdated);
-      assert.deepEqual(list(b.link).map((l) => l.relation), ['self']);
+      assert.deepEqual(
+        list(b.link).map((l) => l.relation),
+        ['self'],
+      );
       assert.equal(list(b.entry)[0].fullUrl, apis(sim, `/fhir/Patient/${String(list(b.entry)[0].resource.id)}`));
     });
 
@@ -75,25 +113,47 @@ for (const flavor of FLAVORS) {
     it('Provenance search understands _id only: patient= is ignored, as in OpenEMR', async () => {
       const [first] = list(body(await fhir('/Patient?_count=1')).entry);
       const byPatient = list(body(await fhir(`/Provenance?patient=${String(first.resource.id)}&_count=10`)).entry);
-      assert.equal(byPatient.length, 10, 'every Provenance, not only that patient\'s');
+      assert.equal(byPatient.length, 10, "every Provenance, not only that patient's");
       assert.ok(byPatient.some((e) => !String(e.resource.id).endsWith(String(first.resource.id))));
       const byId = list(body(await fhir(`/Provenance?_id=Patient:${String(first.resource.id)}`)).entry);
-      assert.deepEqual(byId.map((e) => String(e.resource.id)), [`Patient:${String(first.resource.id)}`]);
+      assert.deepEqual(
+        byId.map((e) => String(e.resource.id)),
+        [`Patient:${String(first.resource.id)}`],
+      );
     });
 
     it('POST and PUT Patient, Practitioner and Organization; validation errors are 400', async () => {
-      const created = await postJson(apis(sim, '/fhir/Patient'), { resourceType: 'Patient', name: [{ family: 'Hopper', given: ['Grace'] }], gender: 'female', birthDate: '1906-12-09' }, token);
+      const created = await postJson(
+        apis(sim, '/fhir/Patient'),
+        { resourceType: 'Patient', name: [{ family: 'Hopper', given: ['Grace'] }], gender: 'female', birthDate: '1906-12-09' },
+        token,
+      );
       assert.equal(created.status, 201);
       const id = String(body(created).id);
       const std = list(body(await call(apis(sim, '/api/patient?lname=Hopper'), { token })).data);
       assert.equal(std[0].uuid, id);
-      const put = await postJson(apis(sim, `/fhir/Patient/${id}`), { resourceType: 'Patient', id, name: [{ family: 'Hopper', given: ['Grace', 'Brewster'] }], gender: 'female', birthDate: '1906-12-09' }, token, 'PUT');
+      const put = await postJson(
+        apis(sim, `/fhir/Patient/${id}`),
+        {
+          resourceType: 'Patient',
+          id,
+          name: [{ family: 'Hopper', given: ['Grace', 'Brewster'] }],
+          gender: 'female',
+          birthDate: '1906-12-09',
+        },
+        token,
+        'PUT',
+      );
       assert.equal(put.status, 200);
       assert.deepEqual(body(put).name[0].given, ['Grace', 'Brewster']);
       const invalid = await postJson(apis(sim, '/fhir/Patient'), { resourceType: 'Patient' }, token);
       assert.equal(invalid.status, 400);
       assert.ok(body(invalid).validationErrors);
-      const doc = await postJson(apis(sim, '/fhir/Practitioner'), { resourceType: 'Practitioner', name: [{ family: 'Blackwell', given: ['Elizabeth'] }] }, token);
+      const doc = await postJson(
+        apis(sim, '/fhir/Practitioner'),
+        { resourceType: 'Practitioner', name: [{ family: 'Blackwell', given: ['Elizabeth'] }] },
+        token,
+      );
       assert.equal(doc.status, 201);
       const org = await postJson(apis(sim, '/fhir/Organization'), { resourceType: 'Organization', name: 'New Clinic' }, token);
       assert.equal(org.status, 201);
@@ -109,21 +169,43 @@ for (const flavor of FLAVORS) {
       assert.equal((await fhir('/Encounter?_count=1', t)).status, 200);
       const pc = await register(sim, { scope: 'openid api:fhir patient/Patient.read patient/Encounter.read' });
       const p = sim.logins.patients[0];
-      const pt = String((await passwordToken(sim, pc, 'openid api:fhir patient/Patient.read patient/Encounter.read', { user_role: 'patient', username: p.username, password: 'pass', email: p.email })).access_token);
+      const pt = String(
+        (
+          await passwordToken(sim, pc, 'openid api:fhir patient/Patient.read patient/Encounter.read', {
+            user_role: 'patient',
+            username: p.username,
+            password: 'pass',
+            email: p.email,
+          })
+        ).access_token,
+      );
       const mine = list(body(await fhir('/Patient', pt)).entry);
-      assert.deepEqual(mine.map((e) => e.resource.id), [p.uuid]);
+      assert.deepEqual(
+        mine.map((e) => e.resource.id),
+        [p.uuid],
+      );
       assert.equal((await fhir(`/Patient/${sim.logins.patients[1].uuid}`, pt)).status, 404);
-      const write = await postJson(apis(sim, '/fhir/Patient'), { resourceType: 'Patient', name: [{ family: 'X', given: ['Y'] }], gender: 'male', birthDate: '2000-01-01' }, pt);
+      const write = await postJson(
+        apis(sim, '/fhir/Patient'),
+        { resourceType: 'Patient', name: [{ family: 'X', given: ['Y'] }], gender: 'male', birthDate: '2000-01-01' },
+        pt,
+      );
       assert.ok(write.status === 401 || write.status === 403, 'patient tokens cannot write FHIR');
     });
 
     describe('bulk export', () => {
       it('kick-off 202 with Content-Location, 202 while in progress, then a manifest of NDJSON files', async () => {
-        const t = await systemToken(sim, 'system/Patient.read system/Group.read system/*.$export system/*.$bulkdata-status system/Group.$export');
+        const t = await systemToken(
+          sim,
+          'system/Patient.read system/Group.read system/*.$export system/*.$bulkdata-status system/Group.$export',
+        );
         const sys = String(body(t).access_token);
         const noPrefer = await fhir('/$export', sys);
         assert.equal(noPrefer.status, 400);
-        const kick = await call(apis(sim, '/fhir/Patient/$export?_type=Patient,Condition'), { token: sys, headers: { Prefer: 'respond-async' } });
+        const kick = await call(apis(sim, '/fhir/Patient/$export?_type=Patient,Condition'), {
+          token: sys,
+          headers: { Prefer: 'respond-async' },
+        });
         assert.equal(kick.status, 202);
         const statusUrl = kick.headers.get('content-location') ?? '';
         assert.ok(statusUrl.startsWith(apis(sim, '/fhir/$bulkdata-status')));
@@ -132,20 +214,34 @@ for (const flavor of FLAVORS) {
         const done = await call(statusUrl, { token: sys });
         assert.equal(done.status, 200);
         const outputs = list(body(done).output);
-        assert.deepEqual(outputs.map((o) => o.type), ['Patient', 'Condition']);
+        assert.deepEqual(
+          outputs.map((o) => o.type),
+          ['Patient', 'Condition'],
+        );
         const file = await call(String(outputs[0].url), { token: sys });
         assert.equal(file.headers.get('content-type'), 'application/fhir+ndjson');
-        const lines = file.text.trim().split('\n').map((l) => JSON.parse(l) as { resourceType: string });
+        const lines = file.text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { resourceType: string });
         const all = await call(apis(sim, '/api/patient'), { token });
         assert.equal(all.status, 200, all.text);
         const everyone = list(body(all).data);
         assert.equal(lines.length, everyone.length);
         assert.ok(lines.every((l) => l.resourceType === 'Patient'));
         const group = list(body(await fhir('/Group', sys)).entry)[0].resource;
-        assert.equal((await call(apis(sim, `/fhir/Group/${String(group.id)}/$export`), { token: sys, headers: { Prefer: 'respond-async' } })).status, 202);
+        assert.equal(
+          (await call(apis(sim, `/fhir/Group/${String(group.id)}/$export`), { token: sys, headers: { Prefer: 'respond-async' } }))
+            .status,
+          202,
+        );
         assert.equal((await call(statusUrl, { method: 'DELETE', token: sys })).status, 202);
         assert.equal((await call(statusUrl, { token: sys })).status, 404);
-        assert.notEqual((await call(apis(sim, '/fhir/$export'), { token, headers: { Prefer: 'respond-async' } })).status, 202, 'user tokens cannot export');
+        assert.notEqual(
+          (await call(apis(sim, '/fhir/$export'), { token, headers: { Prefer: 'respond-async' } })).status,
+          202,
+          'user tokens cannot export',
+        );
       });
     });
   });

@@ -83,11 +83,12 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       users: state.users.map((u) => ({ username: u.username, password: u.password, mfa: Boolean(u.mfaSecret) })),
       patients: state.patientLogins.map((p) => ({ ...p })),
     },
-    close: () => new Promise<void>((ok) => {
-      state.data.stopFilling();
-      server.close(() => ok());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((ok) => {
+        state.data.stopFilling();
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
     enableClient: (id) => setClientEnabled(state, id, true),
     disableClient: (id) => setClientEnabled(state, id, false),
     setGlobals: (changes) => {
@@ -101,7 +102,14 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       state.resetAll();
       state.persist();
     },
-    clients: () => [...state.clients.values()].map((c) => ({ client_id: c.client_id, client_name: typeof c.metadata.client_name === 'string' ? c.metadata.client_name : undefined, enabled: c.enabled, isPublic: c.isPublic, scopes: [...c.scopes] })),
+    clients: () =>
+      [...state.clients.values()].map((c) => ({
+        client_id: c.client_id,
+        client_name: typeof c.metadata.client_name === 'string' ? c.metadata.client_name : undefined,
+        enabled: c.enabled,
+        isPublic: c.isPublic,
+        scopes: [...c.scopes],
+      })),
     counters: () => structuredClone(state.counters),
     currentMfaCode: () => totp(MFA_SECRET),
   };

@@ -1,5 +1,16 @@
 /** The server's RS256 signing key (generated at start, or restored from the data file) and its JWKS. */
-import { compactVerify, decodeJwt, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose';
+import {
+  compactVerify,
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+  type CryptoKey,
+} from 'jose';
 import { randomBytes } from 'node:crypto';
 
 export class SigningKey {

@@ -27,7 +27,8 @@ export const MAX_PATIENTS = 100_000;
 
 export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
   const patients = o.patients ?? 50;
-  if (!Number.isInteger(patients) || patients < 0 || patients > MAX_PATIENTS) throw new Error(`patients must be 0..${MAX_PATIENTS}`);
+  if (!Number.isInteger(patients) || patients < 0 || patients > MAX_PATIENTS)
+    throw new Error(`patients must be 0..${MAX_PATIENTS}`);
   const flavor = o.flavor ?? 8;
   if (flavor !== 7 && flavor !== 8) throw new Error('flavor must be 7 or 8');
   const passwordGrant = o.passwordGrant ?? 3;
@@ -86,30 +87,70 @@ export function parseFlags(argv: string[]): SimOptions & { help?: boolean } {
     const takesValue = !['--manual-approval', '--system-scopes', '--quiet', '--help', '-h'].includes(flag);
     const value = takesValue ? (inline ?? argv[++i]) : undefined;
     switch (flag) {
-      case '--port': out.port = numberOf(flag, value); break;
-      case '--host': out.host = value; break;
-      case '--sites': out.sites = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--patients': out.patients = numberOf(flag, value); break;
-      case '--seed': out.seed = numberOf(flag, value); break;
-      case '--flavor': out.flavor = numberOf(flag, value) as 7 | 8; break;
-      case '--password-grant': out.passwordGrant = numberOf(flag, value) as 0 | 1 | 2 | 3; break;
-      case '--manual-approval': out.manualApproval = true; break;
-      case '--system-scopes': out.systemScopes = true; break;
-      case '--api': out.apis = parseApis(value ?? ''); break;
-      case '--token-ttl': out.tokenTtl = numberOf(flag, value); break;
-      case '--latency': out.latency = numberOf(flag, value); break;
-      case '--fail-rate': out.failRate = numberOf(flag, value); break;
-      case '--data-file': out.dataFile = value; break;
-      case '--quiet': out.quiet = true; break;
-      case '--help': case '-h': out.help = true; break;
-      default: throw new Error(`unknown flag ${argv[i]}`);
+      case '--port':
+        out.port = numberOf(flag, value);
+        break;
+      case '--host':
+        out.host = value;
+        break;
+      case '--sites':
+        out.sites = (value ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      case '--patients':
+        out.patients = numberOf(flag, value);
+        break;
+      case '--seed':
+        out.seed = numberOf(flag, value);
+        break;
+      case '--flavor':
+        out.flavor = numberOf(flag, value) as 7 | 8;
+        break;
+      case '--password-grant':
+        out.passwordGrant = numberOf(flag, value) as 0 | 1 | 2 | 3;
+        break;
+      case '--manual-approval':
+        out.manualApproval = true;
+        break;
+      case '--system-scopes':
+        out.systemScopes = true;
+        break;
+      case '--api':
+        out.apis = parseApis(value ?? '');
+        break;
+      case '--token-ttl':
+        out.tokenTtl = numberOf(flag, value);
+        break;
+      case '--latency':
+        out.latency = numberOf(flag, value);
+        break;
+      case '--fail-rate':
+        out.failRate = numberOf(flag, value);
+        break;
+      case '--data-file':
+        out.dataFile = value;
+        break;
+      case '--quiet':
+        out.quiet = true;
+        break;
+      case '--help':
+      case '-h':
+        out.help = true;
+        break;
+      default:
+        throw new Error(`unknown flag ${argv[i]}`);
     }
   }
   return out;
 }
 
 function parseApis(value: string): ApiName[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) if (n !== 'rest' && n !== 'fhir' && n !== 'portal') throw new Error(`unknown api ${n}`);
   return names as ApiName[];
 }

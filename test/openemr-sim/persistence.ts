@@ -26,7 +26,9 @@ export function loadInto(state: SimState, file: string): void {
   if (!existsSync(file)) return;
   const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
   if (saved.seed !== state.options.seed || saved.patients !== state.options.patients) {
-    throw new Error(`${file} was written with --seed ${saved.seed} --patients ${saved.patients}; start with those or use another file`);
+    throw new Error(
+      `${file} was written with --seed ${saved.seed} --patients ${saved.patients}; start with those or use another file`,
+    );
   }
   state.globals = saved.globals;
   for (const c of saved.clients) state.clients.set(c.client_id, c);
@@ -39,8 +41,14 @@ export function loadInto(state: SimState, file: string): void {
 export function saver(state: SimState, file: string): () => void {
   return () => {
     const body: SavedState = {
-      format: 1, seed: state.options.seed, patients: state.options.patients, key: state.key.privateJwk, globals: state.globals,
-      clients: [...state.clients.values()], journal: state.data.journal, tokens: state.tokens.snapshot(),
+      format: 1,
+      seed: state.options.seed,
+      patients: state.options.patients,
+      key: state.key.privateJwk,
+      globals: state.globals,
+      clients: [...state.clients.values()],
+      journal: state.data.journal,
+      tokens: state.tokens.snapshot(),
     };
     const tmp = `${file}.tmp`;
     writeFileSync(tmp, JSON.stringify(body));

@@ -12,7 +12,11 @@ export const reply = {
   json: (status: number, json: unknown, headers?: Record<string, string>): Reply => ({ status, json, headers }),
   fhir: (status: number, json: unknown): Reply => ({ status, json, headers: { 'Content-Type': 'application/fhir+json' } }),
   empty: (status: number): Reply => ({ status }),
-  html: (status: number, html: string): Reply => ({ status, body: html, headers: { 'Content-Type': 'text/html; charset=utf-8' } }),
+  html: (status: number, html: string): Reply => ({
+    status,
+    body: html,
+    headers: { 'Content-Type': 'text/html; charset=utf-8' },
+  }),
   redirect: (location: string): Reply => ({ status: 302, headers: { Location: location } }),
 };
 

@@ -30,7 +30,11 @@ export function route<C>(method: string, pattern: string, handler: Handler<C>): 
 
 export type Match<R> = { route: R; params: Params } | 'wrong-method' | undefined;
 
-export function matchRoute<R extends { method: string; segments: string[] }>(routes: readonly R[], method: string, path: string): Match<R> {
+export function matchRoute<R extends { method: string; segments: string[] }>(
+  routes: readonly R[],
+  method: string,
+  path: string,
+): Match<R> {
   const parts = path.split('/').filter(Boolean).map(safeDecode);
   let pathMatched = false;
   for (const r of routes) {

@@ -62,7 +62,15 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
   try {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const body = await readBody(req);
-    r = await dispatch(state, { state, req, method: (req.method ?? 'GET').toUpperCase(), url, query: url.searchParams, site: '', body });
+    r = await dispatch(state, {
+      state,
+      req,
+      method: (req.method ?? 'GET').toUpperCase(),
+      url,
+      query: url.searchParams,
+      site: '',
+      body,
+    });
   } catch (e) {
     if (e instanceof ReplyError) r = e.reply;
     else if (e instanceof BodyTooLarge) r = { status: 413 };
@@ -71,7 +79,8 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
       r = state.errors.serverError();
     }
   }
-  if (state.options.latency > 0 && !(req.url ?? '').startsWith('/__sim')) await new Promise((ok) => setTimeout(ok, state.options.latency));
+  if (state.options.latency > 0 && !(req.url ?? '').startsWith('/__sim'))
+    await new Promise((ok) => setTimeout(ok, state.options.latency));
   if (r.status === 413) res.setHeader('Connection', 'close');
   writeReply(res, { ...r, headers: { ...r.headers, ...corsHeaders(req) } });
 }

@@ -1,7 +1,21 @@
 /** Facts §4-§6 on the standard API and the portal: envelope, paging, identifiers, writes, scopes per route. */
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from './index.js';
-import { adminToken, apis, body, call, confidential, FLAVORS, list, passwordToken, postJson, register, start, systemToken, type Json } from './test-helpers.js';
+import {
+  adminToken,
+  apis,
+  body,
+  call,
+  confidential,
+  FLAVORS,
+  list,
+  passwordToken,
+  postJson,
+  register,
+  start,
+  systemToken,
+  type Json,
+} from './test-helpers.js';
 
 for (const flavor of FLAVORS) {
   describe(`standard API (flavor ${flavor})`, () => {
@@ -28,7 +42,10 @@ for (const flavor of FLAVORS) {
 
     it('pages with _limit and _offset; links use _count (the quirk) and the max is 200', async () => {
       const b = body(await get('/api/patient?_limit=10&_offset=20'));
-      assert.deepEqual(list(b.data).map((p) => p.pid), Array.from({ length: 10 }, (_, i) => 21 + i));
+      assert.deepEqual(
+        list(b.data).map((p) => p.pid),
+        Array.from({ length: 10 }, (_, i) => 21 + i),
+      );
       assert.match(String(b.links.next), /_offset=30&_count=10$/);
       assert.match(String(b.links.previous), /_offset=10&_count=10$/);
       const next = new URL(String(b.links.next));
@@ -62,7 +79,9 @@ for (const flavor of FLAVORS) {
       const vitals = list(body(await get(`/api/patient/${String(first.pid)}/encounter/${String(enc.eid)}/vital`)).data);
       assert.equal(vitals.length, 1);
       assert.equal(vitals[0].weight_unit, 'lb');
-      const vital = body(await get(`/api/patient/${String(first.pid)}/encounter/${String(enc.eid)}/vital/${String(vitals[0].id)}`));
+      const vital = body(
+        await get(`/api/patient/${String(first.pid)}/encounter/${String(enc.eid)}/vital/${String(vitals[0].id)}`),
+      );
       assert.equal(vital.data.uuid, vitals[0].uuid);
     });
 
@@ -79,7 +98,11 @@ for (const flavor of FLAVORS) {
       const invalid = await postJson(apis(sim, '/api/patient'), { fname: 'Only' }, token);
       assert.equal(invalid.status, 400);
       assert.ok(body(invalid).validationErrors.lname && body(invalid).validationErrors.DOB);
-      const created = await postJson(apis(sim, '/api/patient'), { fname: 'Ada', lname: 'Lovelace', DOB: '1815-12-10', sex: 'Female' }, token);
+      const created = await postJson(
+        apis(sim, '/api/patient'),
+        { fname: 'Ada', lname: 'Lovelace', DOB: '1815-12-10', sex: 'Female' },
+        token,
+      );
       assert.equal(created.status, 201);
       const { pid, uuid } = body(created).data;
       assert.equal(pid, 61);
@@ -87,14 +110,22 @@ for (const flavor of FLAVORS) {
       assert.equal(body(updated).data.city, 'London');
       const fhir = body(await call(apis(sim, `/fhir/Patient/${String(uuid)}`), { token }));
       assert.equal(fhir.name[0].family, 'Lovelace', 'one data set: the FHIR API sees the new patient');
-      const problem = await postJson(apis(sim, `/api/patient/${String(uuid)}/medical_problem`), { title: 'Gout', begdate: '2024-01-01', diagnosis: 'ICD10:M10.9' }, token);
+      const problem = await postJson(
+        apis(sim, `/api/patient/${String(uuid)}/medical_problem`),
+        { title: 'Gout', begdate: '2024-01-01', diagnosis: 'ICD10:M10.9' },
+        token,
+      );
       assert.equal(problem.status, 201);
       const muuid = String(body(problem).data.uuid);
       assert.equal(body(await get(`/api/medical_problem/${muuid}`)).data.title, 'Gout');
       const del = await call(apis(sim, `/api/patient/${String(uuid)}/medical_problem/${muuid}`), { method: 'DELETE', token });
       assert.equal(del.status, 200);
       assert.equal((await get(`/api/patient/${String(uuid)}/medical_problem/${muuid}`)).status, 404);
-      const med = await postJson(apis(sim, `/api/patient/${String(pid)}/medication`), { title: 'Aspirin 81 MG', begdate: '2024-02-01' }, token);
+      const med = await postJson(
+        apis(sim, `/api/patient/${String(pid)}/medication`),
+        { title: 'Aspirin 81 MG', begdate: '2024-02-01' },
+        token,
+      );
       assert.equal(med.status, 200);
       assert.equal(typeof body(med).data.id, 'number');
     });
@@ -102,7 +133,11 @@ for (const flavor of FLAVORS) {
     it('uploads and downloads a document (multipart)', async () => {
       const fd = new FormData();
       fd.append('document', new Blob(['hello document'], { type: 'text/plain' }), 'hello.txt');
-      const up = await call(apis(sim, `/api/patient/${String(first.pid)}/document?path=Lab%20Report`), { method: 'POST', body: fd, token });
+      const up = await call(apis(sim, `/api/patient/${String(first.pid)}/document?path=Lab%20Report`), {
+        method: 'POST',
+        body: fd,
+        token,
+      });
       assert.equal(up.status, 200);
       const docs = body(await get(`/api/patient/${String(first.pid)}/document?path=Lab%20Report`));
       const doc = list(docs).find((d) => String(d.filename) === 'hello.txt');
@@ -113,7 +148,20 @@ for (const flavor of FLAVORS) {
     });
 
     it('serves the shared tables and fixed lists', async () => {
-      for (const path of ['/api/practitioner', '/api/facility', '/api/insurance_company', '/api/insurance_type', '/api/user', '/api/drug', '/api/list/sex', '/api/immunization?_limit=5', '/api/prescription?_limit=5', '/api/procedure?_limit=5', '/api/appointment?_limit=5', '/api/allergy?_limit=5']) {
+      for (const path of [
+        '/api/practitioner',
+        '/api/facility',
+        '/api/insurance_company',
+        '/api/insurance_type',
+        '/api/user',
+        '/api/drug',
+        '/api/list/sex',
+        '/api/immunization?_limit=5',
+        '/api/prescription?_limit=5',
+        '/api/procedure?_limit=5',
+        '/api/appointment?_limit=5',
+        '/api/allergy?_limit=5',
+      ]) {
         const r = await get(path);
         assert.equal(r.status, 200, path);
         assert.ok(list(body(r).data).length > 0, path);
@@ -154,7 +202,12 @@ for (const flavor of FLAVORS) {
           const c = await confidential(sim, `api:oemr user/version.read ${scope}`);
           const without = String((await passwordToken(sim, c, 'api:oemr user/version.read')).access_token);
           const withScope = String((await passwordToken(sim, c, `api:oemr ${scope}`)).access_token);
-          const init = (t: string) => ({ method, token: t, headers: { 'Content-Type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+          const init = (t: string) => ({
+            method,
+            token: t,
+            headers: { 'Content-Type': 'application/json' },
+            body: method === 'POST' ? '{}' : undefined,
+          });
           const denied = await call(apis(sim, path(first)), init(without));
           assert.equal(denied.status, 401);
           if (flavor === 8) assert.deepEqual(denied.json, { error: 'An error occurred', message: 'Unauthorized', code: 0 });
@@ -181,7 +234,11 @@ for (const flavor of FLAVORS) {
         const t = String((await passwordToken(sim, c, 'api:fhir user/patient.read')).access_token);
         const r = await get('/api/patient', t);
         assert.equal(r.status, flavor === 8 ? 403 : 401);
-        if (flavor === 8) assert.equal(body(r).message, 'OpenEMR Error: API call failed due to insufficient permissions for the requested resource.');
+        if (flavor === 8)
+          assert.equal(
+            body(r).message,
+            'OpenEMR Error: API call failed due to insufficient permissions for the requested resource.',
+          );
       });
     });
 
@@ -202,22 +259,44 @@ for (const flavor of FLAVORS) {
     it(`an ACL denial after the scope check answers ${flavor === 8 ? '403 "Organization policy ..."' : '401 empty'}`, async () => {
       const scope = 'api:oemr api:fhir user/patient.read user/encounter.read user/Encounter.read';
       const c = await confidential(sim, scope);
-      const clerk = String((await passwordToken(sim, c, scope, { user_role: 'users', username: 'clerk', password: 'pass' })).access_token);
+      const clerk = String(
+        (await passwordToken(sim, c, scope, { user_role: 'users', username: 'clerk', password: 'pass' })).access_token,
+      );
       assert.equal((await get('/api/patient?_limit=1', clerk)).status, 200, 'demographics are allowed');
       for (const path of [`/api/patient/${String(first.uuid)}/encounter`, `/fhir/Encounter?patient=${String(first.uuid)}`]) {
         const r = await get(path, clerk);
-        if (flavor === 8) assert.deepEqual([r.status, r.json], [403, { error: 'An error occurred', message: 'Organization policy does not have permit access resource', code: 0 }], path);
+        if (flavor === 8)
+          assert.deepEqual(
+            [r.status, r.json],
+            [403, { error: 'An error occurred', message: 'Organization policy does not have permit access resource', code: 0 }],
+            path,
+          );
         else assert.deepEqual([r.status, r.text], [401, ''], path);
       }
       const admin = String((await passwordToken(sim, c, scope)).access_token);
-      assert.equal((await get(`/api/patient/${String(first.uuid)}/encounter`, admin)).status, 200, 'the same scopes suffice for admin');
+      assert.equal(
+        (await get(`/api/patient/${String(first.uuid)}/encounter`, admin)).status,
+        200,
+        'the same scopes suffice for admin',
+      );
     });
 
     describe('portal', () => {
       it('patients read their own record, encounters and appointments with api:port', async () => {
-        const c = await register(sim, { scope: 'openid api:port patient/patient.read patient/encounter.read patient/appointment.read' });
+        const c = await register(sim, {
+          scope: 'openid api:port patient/patient.read patient/encounter.read patient/appointment.read',
+        });
         const p = sim.logins.patients[0];
-        const t = String((await passwordToken(sim, c, 'openid api:port patient/patient.read patient/encounter.read patient/appointment.read', { user_role: 'patient', username: p.username, password: 'pass', email: p.email })).access_token);
+        const t = String(
+          (
+            await passwordToken(sim, c, 'openid api:port patient/patient.read patient/encounter.read patient/appointment.read', {
+              user_role: 'patient',
+              username: p.username,
+              password: 'pass',
+              email: p.email,
+            })
+          ).access_token,
+        );
         const me = body(await get('/portal/patient', t));
         assert.equal(me.data.uuid, p.uuid);
         const encounters = list(body(await get('/portal/patient/encounter', t)).data);

@@ -19,7 +19,14 @@ export interface Globals {
   oauth_password_grant: number;
   oauth_app_manual_approval: number;
 }
-export const GLOBAL_NAMES: ReadonlyArray<keyof Globals> = ['rest_api', 'rest_fhir_api', 'rest_portal_api', 'rest_system_scopes_api', 'oauth_password_grant', 'oauth_app_manual_approval'];
+export const GLOBAL_NAMES: ReadonlyArray<keyof Globals> = [
+  'rest_api',
+  'rest_fhir_api',
+  'rest_portal_api',
+  'rest_system_scopes_api',
+  'oauth_password_grant',
+  'oauth_app_manual_approval',
+];
 
 export interface ClientRecord {
   client_id: string;
@@ -76,7 +83,11 @@ export class SimState {
   persist: () => void = () => undefined;
 
   /** `data` may be generated beforehand (while the signing key is being made). */
-  constructor(readonly options: ResolvedOptions, readonly key: SigningKey, data?: DataStore) {
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly key: SigningKey,
+    data?: DataStore,
+  ) {
     this.globals = initialGlobals(options);
     this.errors = flavorErrors(options.flavor);
     this.failRng = new Rng(options.seed, 'failures');

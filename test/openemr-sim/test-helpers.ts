@@ -42,7 +42,11 @@ export async function call(url: string, init: RequestInit & { token?: string } =
 }
 
 export function form(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
-  return call(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+  return call(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
 }
 
 export function postJson(url: string, body: unknown, token?: string, method = 'POST'): Promise<Answer> {
@@ -73,19 +77,29 @@ export async function register(sim: RunningSimulator, metadata: Record<string, u
 }
 
 /** A confidential client with the given scopes, enabled by the admin step when needed. */
-export async function confidential(sim: RunningSimulator, scope: string, extra: Record<string, unknown> = {}): Promise<Registered> {
+export async function confidential(
+  sim: RunningSimulator,
+  scope: string,
+  extra: Record<string, unknown> = {},
+): Promise<Registered> {
   const c = await register(sim, { application_type: 'private', scope, ...extra });
   sim.enableClient(c.client_id);
   return c;
 }
 
-export async function passwordToken(sim: RunningSimulator, client: Registered, scope: string, who: Record<string, string> = { user_role: 'users', username: 'admin', password: 'pass' }): Promise<Json> {
+export async function passwordToken(
+  sim: RunningSimulator,
+  client: Registered,
+  scope: string,
+  who: Record<string, string> = { user_role: 'users', username: 'admin', password: 'pass' },
+): Promise<Json> {
   const r = await form(oauth(sim, '/token'), { grant_type: 'password', client_id: client.client_id, scope, ...who });
   if (r.status !== 200) throw new Error(`password grant failed: ${r.status} ${r.text}`);
   return r.json as Json;
 }
 
-export const ALL_USER_SCOPES = 'openid offline_access api:oemr api:fhir user/patient.read user/patient.write user/encounter.read user/encounter.write user/vital.read user/vital.write user/soap_note.read user/medical_problem.read user/medical_problem.write user/allergy.read user/allergy.write user/medication.read user/medication.write user/surgery.read user/dental_issue.read user/appointment.read user/appointment.write user/document.read user/document.write user/insurance.read user/insurance.write user/insurance_company.read user/insurance_type.read user/practitioner.read user/practitioner.write user/facility.read user/facility.write user/list.read user/user.read user/immunization.read user/procedure.read user/drug.read user/prescription.read user/message.write user/transaction.read user/transaction.write user/version.read user/product.read user/Patient.read user/Patient.write user/Encounter.read user/Observation.read user/Condition.read user/AllergyIntolerance.read user/MedicationRequest.read user/Medication.read user/Immunization.read user/Procedure.read user/Practitioner.read user/Practitioner.write user/PractitionerRole.read user/Organization.read user/Organization.write user/Location.read user/CareTeam.read user/CarePlan.read user/Goal.read user/Coverage.read user/DocumentReference.read user/DiagnosticReport.read user/Provenance.read user/Binary.read';
+export const ALL_USER_SCOPES =
+  'openid offline_access api:oemr api:fhir user/patient.read user/patient.write user/encounter.read user/encounter.write user/vital.read user/vital.write user/soap_note.read user/medical_problem.read user/medical_problem.write user/allergy.read user/allergy.write user/medication.read user/medication.write user/surgery.read user/dental_issue.read user/appointment.read user/appointment.write user/document.read user/document.write user/insurance.read user/insurance.write user/insurance_company.read user/insurance_type.read user/practitioner.read user/practitioner.write user/facility.read user/facility.write user/list.read user/user.read user/immunization.read user/procedure.read user/drug.read user/prescription.read user/message.write user/transaction.read user/transaction.write user/version.read user/product.read user/Patient.read user/Patient.write user/Encounter.read user/Observation.read user/Condition.read user/AllergyIntolerance.read user/MedicationRequest.read user/Medication.read user/Immunization.read user/Procedure.read user/Practitioner.read user/Practitioner.write user/PractitionerRole.read user/Organization.read user/Organization.write user/Location.read user/CareTeam.read user/CarePlan.read user/Goal.read user/Coverage.read user/DocumentReference.read user/DiagnosticReport.read user/Provenance.read user/Binary.read';
 
 /** An admin token that may call every route. */
 export async function adminToken(sim: RunningSimulator, scope = ALL_USER_SCOPES): Promise<string> {
@@ -112,9 +126,15 @@ export interface BrowserLogin {
 }
 
 /** Walks the HTML login and consent forms as a browser would; returns the redirect Location. */
-export async function authorizeInBrowser(sim: RunningSimulator, params: Record<string, string>, login: BrowserLogin, consent: Record<string, string> = { proceed: '1' }): Promise<URL> {
+export async function authorizeInBrowser(
+  sim: RunningSimulator,
+  params: Record<string, string>,
+  login: BrowserLogin,
+  consent: Record<string, string> = { proceed: '1' },
+): Promise<URL> {
   const page = await call(`${oauth(sim, '/authorize')}?${new URLSearchParams(params)}`);
-  if (page.status !== 200) throw new Error(`authorize answered ${page.status} ${page.text} ${page.headers.get('location') ?? ''}`);
+  if (page.status !== 200)
+    throw new Error(`authorize answered ${page.status} ${page.text} ${page.headers.get('location') ?? ''}`);
   const auth = hiddenAuth(page.text);
   const consentPage = await form(oauth(sim, '/login'), { auth, email: '', ...login });
   if (!consentPage.text.includes('scope-authorize-confirm')) throw new Error(`login failed: ${consentPage.text.slice(0, 300)}`);
@@ -126,11 +146,22 @@ export async function authorizeInBrowser(sim: RunningSimulator, params: Record<s
 export const ADMIN_LOGIN: BrowserLogin = { user_role: 'users', username: 'admin', password: 'pass' };
 
 /** An RS384 key pair a backend-services client registers (public JWKS) and signs assertions with. */
-export async function assertionKey(): Promise<{ jwks: { keys: JWK[] }; sign: (clientId: string, aud: string, jti?: string) => Promise<string> }> {
+export async function assertionKey(): Promise<{
+  jwks: { keys: JWK[] };
+  sign: (clientId: string, aud: string, jti?: string) => Promise<string>;
+}> {
   const { publicKey, privateKey } = await generateKeyPair('RS384', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS384', use: 'sig' };
   const sign = (clientId: string, aud: string, jti = randomBytes(8).toString('hex')) =>
-    new SignJWT({}).setProtectedHeader({ alg: 'RS384', kid: 'k1' }).setIssuer(clientId).setSubject(clientId).setAudience(aud).setJti(jti).setIssuedAt().setExpirationTime('5m').sign(privateKey as CryptoKey);
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'RS384', kid: 'k1' })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(aud)
+      .setJti(jti)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey as CryptoKey);
   return { jwks: { keys: [jwk] }, sign };
 }
 
@@ -142,7 +173,12 @@ export async function systemToken(sim: RunningSimulator, scope: string, extra: R
   const key = await assertionKey();
   const c = await confidential(sim, scope, { jwks: key.jwks, ...extra });
   const aud = oauth(sim, '/token');
-  return form(aud, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: await key.sign(c.client_id, aud), scope });
+  return form(aud, {
+    grant_type: 'client_credentials',
+    client_assertion_type: ASSERTION_TYPE,
+    client_assertion: await key.sign(c.client_id, aud),
+    scope,
+  });
 }
 
 /** Kicks off a bulk export and polls until the manifest; answers the manifest's outputs. */

@@ -103,7 +103,13 @@ export class TokenStore {
   }
 
   snapshot(): TokenSnapshot {
-    return { access: [...this.access.values()], refresh: [...this.refresh.values()], sessions: [...this.sessions], idTokens: [...this.idTokens], assertionJtis: [...this.assertionJtis] };
+    return {
+      access: [...this.access.values()],
+      refresh: [...this.refresh.values()],
+      sessions: [...this.sessions],
+      idTokens: [...this.idTokens],
+      assertionJtis: [...this.assertionJtis],
+    };
   }
 
   restore(s: TokenSnapshot): void {

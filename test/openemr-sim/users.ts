@@ -27,8 +27,25 @@ export const MFA_SECRET = 'JBSWY3DPEHPK3PXP';
 
 /** A front-desk account: demographics and scheduling, but no ACL for the medical record (OpenEMR's patients/med). */
 const MEDICAL_RECORD = new Set([
-  'encounter', 'vital', 'soap_note', 'medical_problem', 'allergy', 'medication', 'surgery', 'dental_issue', 'immunization', 'procedure', 'prescription',
-  'Encounter', 'Observation', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'Immunization', 'Procedure', 'DiagnosticReport',
+  'encounter',
+  'vital',
+  'soap_note',
+  'medical_problem',
+  'allergy',
+  'medication',
+  'surgery',
+  'dental_issue',
+  'immunization',
+  'procedure',
+  'prescription',
+  'Encounter',
+  'Observation',
+  'Condition',
+  'AllergyIntolerance',
+  'MedicationRequest',
+  'Immunization',
+  'Procedure',
+  'DiagnosticReport',
 ]);
 
 /** Resources behind OpenEMR's admin/super ACL: only the administrator may use them. */
@@ -38,14 +55,32 @@ export function userLogins(data: DataStore): UserLogin[] {
   const [admin, doctor, clerk = doctor] = data.globals.user;
   return [
     { username: 'admin', password: PASSWORD, uuid: String(admin.uuid), fname: String(admin.fname), lname: String(admin.lname) },
-    { username: 'mfa', password: PASSWORD, uuid: String(doctor.uuid), fname: String(doctor.fname), lname: String(doctor.lname), mfaSecret: MFA_SECRET, aclDenied: new Set(ADMIN_ONLY) },
-    { username: 'clerk', password: PASSWORD, uuid: String(clerk.uuid), fname: String(clerk.fname), lname: String(clerk.lname), aclDenied: new Set([...MEDICAL_RECORD, ...ADMIN_ONLY]) },
+    {
+      username: 'mfa',
+      password: PASSWORD,
+      uuid: String(doctor.uuid),
+      fname: String(doctor.fname),
+      lname: String(doctor.lname),
+      mfaSecret: MFA_SECRET,
+      aclDenied: new Set(ADMIN_ONLY),
+    },
+    {
+      username: 'clerk',
+      password: PASSWORD,
+      uuid: String(clerk.uuid),
+      fname: String(clerk.fname),
+      lname: String(clerk.lname),
+      aclDenied: new Set([...MEDICAL_RECORD, ...ADMIN_ONLY]),
+    },
   ];
 }
 
 /** Portal logins for the first three patients. */
 export function patientLogins(data: DataStore): PatientLogin[] {
-  return data.patientsByPid().slice(0, 3).map((p) => ({ username: `${p.fname}${p.pid}`.toLowerCase(), password: PASSWORD, email: p.email, pid: p.pid, uuid: p.uuid }));
+  return data
+    .patientsByPid()
+    .slice(0, 3)
+    .map((p) => ({ username: `${p.fname}${p.pid}`.toLowerCase(), password: PASSWORD, email: p.email, pid: p.pid, uuid: p.uuid }));
 }
 
 function base32Decode(text: string): Buffer {

@@ -7,7 +7,8 @@ import { redactText } from '../log';
 import type { HttpResponse } from '../http/client';
 import { scopeCovers } from '../catalog/scopes';
 
-export type EndpointKind = 'token' | 'registration' | 'client-read' | 'introspect' | 'logout' | 'discovery' | 'api' | 'fhir' | 'portal';
+export type EndpointKind =
+  'token' | 'registration' | 'client-read' | 'introspect' | 'logout' | 'discovery' | 'api' | 'fhir' | 'portal';
 
 export interface ClassifyContext {
   endpoint: EndpointKind;
@@ -69,10 +70,11 @@ export function readErrorBody(res: Pick<HttpResponse, 'text' | 'json' | 'isJson'
   if (hasContent(o.validationErrors)) fields.validationErrors = o.validationErrors;
   if (hasContent(o.internalErrors)) fields.internalErrors = o.internalErrors;
   if (o.resourceType === 'OperationOutcome' && Array.isArray(o.issue)) {
-    fields.diagnostics = o.issue
-      .map((i: unknown) => (i && typeof i === 'object' ? str((i as Record<string, unknown>).diagnostics) : undefined))
-      .filter(Boolean)
-      .join('; ') || undefined;
+    fields.diagnostics =
+      o.issue
+        .map((i: unknown) => (i && typeof i === 'object' ? str((i as Record<string, unknown>).diagnostics) : undefined))
+        .filter(Boolean)
+        .join('; ') || undefined;
   }
   return fields;
 }
@@ -153,7 +155,11 @@ function permissionKind(ctx: ClassifyContext): OpenEmrErrorKind {
   if (!scopes) return 'missing-scope';
   const gate = ctx.endpoint === 'api' ? 'api:oemr' : ctx.endpoint === 'portal' ? 'api:port' : undefined;
   if (gate && !scopes.includes(gate)) return 'insufficient-permissions';
-  if (ctx.requiredScope && !scopeCovers(scopes, ctx.requiredScope) && !(ctx.requiredScopeV1 && scopeCovers(scopes, ctx.requiredScopeV1))) {
+  if (
+    ctx.requiredScope &&
+    !scopeCovers(scopes, ctx.requiredScope) &&
+    !(ctx.requiredScopeV1 && scopeCovers(scopes, ctx.requiredScopeV1))
+  ) {
     return 'missing-scope';
   }
   return 'acl-denied';
@@ -190,7 +196,13 @@ export function classifyKind(status: number, f: ErrorBodyFields, ctx: ClassifyCo
 export function classifyResponse(res: HttpResponse, ctx: ClassifyContext): OpenEmrError {
   const f = readErrorBody(res);
   const kind = classifyKind(res.status, f, ctx);
-  const said = redactText(oneLine([f.error, f.message ?? f.description, f.hint, f.diagnostics].filter(Boolean).join(': ') || (f.empty ? 'empty body' : f.html ? 'HTML page' : res.text.slice(0, 120)), 200));
+  const said = redactText(
+    oneLine(
+      [f.error, f.message ?? f.description, f.hint, f.diagnostics].filter(Boolean).join(': ') ||
+        (f.empty ? 'empty body' : f.html ? 'HTML page' : res.text.slice(0, 120)),
+      200,
+    ),
+  );
   const scope = kind === 'invalid-scope' ? scopeFromHint(f.hint) : kind === 'missing-scope' ? ctx.requiredScope : undefined;
   const param = kind === 'invalid-request' ? parameterFromHint(f.hint) : undefined;
   let fix: string | undefined;

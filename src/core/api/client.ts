@@ -66,8 +66,21 @@ export interface PatientRef {
 }
 
 export type PatientSearchField =
-  | 'fname' | 'lname' | 'ss' | 'street' | 'postal_code' | 'city' | 'state' | 'phone_home' | 'phone_biz' | 'phone_cell'
-  | 'postal_contact' | 'sex' | 'country_code' | 'email' | 'DOB';
+  | 'fname'
+  | 'lname'
+  | 'ss'
+  | 'street'
+  | 'postal_code'
+  | 'city'
+  | 'state'
+  | 'phone_home'
+  | 'phone_biz'
+  | 'phone_cell'
+  | 'postal_contact'
+  | 'sex'
+  | 'country_code'
+  | 'email'
+  | 'DOB';
 export type PatientSearch = Partial<Record<PatientSearchField, string>> & { _sort?: string };
 
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -80,7 +93,12 @@ function endpointOf(path: string): EndpointKind {
 /** A 401 from the bearer-token gate, recognisable by its body, comes before any controller ran. */
 function isGateRejection(res: HttpResponse): boolean {
   const f = readErrorBody(res);
-  return f.error === 'access_denied' || /resource owner or authorization server denied|Missing "Authorization" header|could not be verified|has been revoked/i.test(`${f.message ?? ''} ${f.hint ?? ''}`);
+  return (
+    f.error === 'access_denied' ||
+    /resource owner or authorization server denied|Missing "Authorization" header|could not be verified|has been revoked/i.test(
+      `${f.message ?? ''} ${f.hint ?? ''}`,
+    )
+  );
 }
 
 /** The retry rule: renew once after a 401 when the rejection came before the server acted, or the method is idempotent. */
@@ -109,7 +127,8 @@ export class OpenEmrClient {
     const base = serverUrls(this.http.server).apis;
     let relative = path;
     if (/^https?:\/\//i.test(path)) {
-      if (!path.startsWith(`${base}/`)) throw new OpenEmrError('invalid-request', 'The URL is not under this server\'s /apis/{site} base');
+      if (!path.startsWith(`${base}/`))
+        throw new OpenEmrError('invalid-request', "The URL is not under this server's /apis/{site} base");
       relative = path.slice(base.length);
     }
     if (!relative.startsWith('/')) relative = `/${relative}`;
@@ -121,22 +140,48 @@ export class OpenEmrClient {
     return { url: url.toString(), relative: url.pathname.slice(new URL(base).pathname.length) };
   }
 
-  async request<T = unknown>(method: HttpMethod, path: string, body?: unknown, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+    opts: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const { url, relative } = this.resolve(path, opts.query);
     const endpoint = endpointOf(relative);
-    const headers: Record<string, string> = { Accept: endpoint === 'fhir' ? 'application/fhir+json, application/json' : 'application/json', ...opts.headers };
+    const headers: Record<string, string> = {
+      Accept: endpoint === 'fhir' ? 'application/fhir+json, application/json' : 'application/json',
+      ...opts.headers,
+    };
     const payload = body === undefined ? {} : typeof body === 'string' || Buffer.isBuffer(body) ? { body } : { json: body };
-    if (payload.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+    if (payload.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['Content-Type'] = 'application/json';
     const send = (token: string | undefined): Promise<HttpResponse> =>
-      this.http.send({ method, url, ...payload, headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers, signal: opts.signal, timeoutMs: opts.timeoutMs });
+      this.http.send({
+        method,
+        url,
+        ...payload,
+        headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers,
+        signal: opts.signal,
+        timeoutMs: opts.timeoutMs,
+      });
 
     const useToken = !opts.anonymous && this.tokens;
     let token = useToken ? await this.tokens!.getAccessToken(opts.signal) : undefined;
     let res = await send(token);
     let retried = false;
     const route = matchRoute(method, relative);
-    const context = (): ClassifyContext => ({ endpoint, requiredScope: route?.scope, requiredScopeV1: route?.scopeV1, tokenScopes: this.tokens?.grantedScopes?.() });
-    if (res.status === 401 && token && this.tokens?.renewAfterRejection && mayRetryAfter401(method, res, classifyResponse(res, context()))) {
+    const context = (): ClassifyContext => ({
+      endpoint,
+      requiredScope: route?.scope,
+      requiredScopeV1: route?.scopeV1,
+      tokenScopes: this.tokens?.grantedScopes?.(),
+    });
+    if (
+      res.status === 401 &&
+      token &&
+      this.tokens?.renewAfterRejection &&
+      mayRetryAfter401(method, res, classifyResponse(res, context()))
+    ) {
       // A failed renewal (dead refresh token) leaves the original 401 as the answer; the session says why.
       const renewed = await this.tokens.renewAfterRejection(token, opts.signal).catch((err: unknown) => {
         if (err instanceof OpenEmrError && err.kind === 'cancelled') throw err;
@@ -155,7 +200,8 @@ export class OpenEmrClient {
     const envelope = ctx.endpoint === 'fhir' ? undefined : readEnvelope<T>(res.json);
     let error: OpenEmrError | undefined;
     if (res.status >= 400) error = classifyResponse(res, ctx);
-    else if (envelope?.validationErrors || envelope?.internalErrors) error = classifyResponse({ ...res, status: envelope.validationErrors ? 400 : 500 }, ctx);
+    else if (envelope?.validationErrors || envelope?.internalErrors)
+      error = classifyResponse({ ...res, status: envelope.validationErrors ? 400 : 500 }, ctx);
     return {
       ok: !error,
       status: res.status,
@@ -178,11 +224,17 @@ export class OpenEmrClient {
   /** The result of a JSON answer, or its error thrown. */
   unwrap<T>(res: ApiResponse<T>): T {
     if (res.error) throw res.error;
-    if (!res.isJson) throw new OpenEmrError('non-json', `${res.method} ${res.url} -> ${res.status} (not JSON)`, { status: res.status });
+    if (!res.isJson)
+      throw new OpenEmrError('non-json', `${res.method} ${res.url} -> ${res.status} (not JSON)`, { status: res.status });
     return res.data as T;
   }
 
-  private async standardList<T>(path: string, query: Record<string, QueryValue>, page: PageRequest, signal?: AbortSignal): Promise<Page<T>> {
+  private async standardList<T>(
+    path: string,
+    query: Record<string, QueryValue>,
+    page: PageRequest,
+    signal?: AbortSignal,
+  ): Promise<Page<T>> {
     const res = await this.request<unknown>('GET', path, undefined, { query: { ...query, ...standardPageQuery(page) }, signal });
     const data = this.unwrap(res);
     return standardPage<T>(data, res.envelope?.links, page);
@@ -193,14 +245,23 @@ export class OpenEmrClient {
   }
 
   async getPatient(puuid: string, signal?: AbortSignal): Promise<StandardPatient> {
-    return this.unwrap(await this.request<StandardPatient>('GET', fillPath('/api/patient/:puuid', { puuid }), undefined, { signal }));
+    return this.unwrap(
+      await this.request<StandardPatient>('GET', fillPath('/api/patient/:puuid', { puuid }), undefined, { signal }),
+    );
   }
 
   /** One per-patient group of the explorer (standard list or FHIR search by patient). */
-  async listPatientGroup(group: PatientResourceGroup, patient: PatientRef, page: PageRequest = {}, signal?: AbortSignal): Promise<Page<unknown>> {
+  async listPatientGroup(
+    group: PatientResourceGroup,
+    patient: PatientRef,
+    page: PageRequest = {},
+    signal?: AbortSignal,
+  ): Promise<Page<unknown>> {
     if (group.api === 'fhir') return this.fhirSearchByPatient(group.route.resource, patient.uuid, {}, page, signal);
     if (group.patientKey === 'pid' && (patient.pid === undefined || patient.pid === '')) {
-      throw new OpenEmrError('invalid-request', `${group.label} needs the patient's numeric pid`, { fix: 'Load the patient record (it carries pid) first.' });
+      throw new OpenEmrError('invalid-request', `${group.label} needs the patient's numeric pid`, {
+        fix: 'Load the patient record (it carries pid) first.',
+      });
     }
     const path = fillPath(group.route.path, { puuid: patient.uuid, pid: patient.pid ?? '' });
     return this.standardList(path, {}, page, signal);
@@ -212,19 +273,36 @@ export class OpenEmrClient {
     return this.standardList(collection.route.path, {}, page, signal);
   }
 
-  async fhirSearch<T extends Resource = FhirResource>(resourceType: string, params: Record<string, QueryValue> = {}, page: PageRequest = {}, signal?: AbortSignal): Promise<Page<T>> {
-    if (!/^[A-Z][A-Za-z]+$/.test(resourceType)) throw new OpenEmrError('invalid-request', `Not a FHIR resource type: ${resourceType.slice(0, 60)}`);
-    const res = await this.request<Bundle>('GET', `/fhir/${resourceType}`, undefined, { query: { ...params, ...fhirPageQuery(page) }, signal });
+  async fhirSearch<T extends Resource = FhirResource>(
+    resourceType: string,
+    params: Record<string, QueryValue> = {},
+    page: PageRequest = {},
+    signal?: AbortSignal,
+  ): Promise<Page<T>> {
+    if (!/^[A-Z][A-Za-z]+$/.test(resourceType))
+      throw new OpenEmrError('invalid-request', `Not a FHIR resource type: ${resourceType.slice(0, 60)}`);
+    const res = await this.request<Bundle>('GET', `/fhir/${resourceType}`, undefined, {
+      query: { ...params, ...fhirPageQuery(page) },
+      signal,
+    });
     return fhirPage<T>(this.unwrap(res), page);
   }
 
-  fhirSearchByPatient<T extends Resource = FhirResource>(resourceType: string, patientUuid: string, params: Record<string, QueryValue> = {}, page: PageRequest = {}, signal?: AbortSignal): Promise<Page<T>> {
+  fhirSearchByPatient<T extends Resource = FhirResource>(
+    resourceType: string,
+    patientUuid: string,
+    params: Record<string, QueryValue> = {},
+    page: PageRequest = {},
+    signal?: AbortSignal,
+  ): Promise<Page<T>> {
     const key = resourceType === 'Patient' ? '_id' : 'patient';
     return this.fhirSearch<T>(resourceType, { ...params, [key]: patientUuid }, page, signal);
   }
 
   async fhirRead<T extends Resource = FhirResource>(resourceType: string, id: string, signal?: AbortSignal): Promise<T> {
-    return this.unwrap(await this.request<T>('GET', `/fhir/${encodeURIComponent(resourceType)}/${encodeURIComponent(id)}`, undefined, { signal }));
+    return this.unwrap(
+      await this.request<T>('GET', `/fhir/${encodeURIComponent(resourceType)}/${encodeURIComponent(id)}`, undefined, { signal }),
+    );
   }
 
   /** /api/version (8.x answers without a token; 7.0.3 needs one). */

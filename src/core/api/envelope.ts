@@ -20,13 +20,21 @@ function nonEmpty(value: unknown): boolean {
 
 /** True when the body has the envelope's shape (at least one of its keys). */
 export function isEnvelope(body: unknown): body is Record<string, unknown> {
-  return Boolean(body) && typeof body === 'object' && !Array.isArray(body) && ['data', 'validationErrors', 'internalErrors'].some((k) => k in (body as object));
+  return (
+    Boolean(body) &&
+    typeof body === 'object' &&
+    !Array.isArray(body) &&
+    ['data', 'validationErrors', 'internalErrors'].some((k) => k in (body as object))
+  );
 }
 
 /** Reads an envelope defensively; errors are non-empty arrays or objects. */
 export function readEnvelope<T = unknown>(body: unknown): StandardEnvelope<T> | undefined {
   if (!isEnvelope(body)) return undefined;
-  const links = body.links && typeof body.links === 'object' && !Array.isArray(body.links) ? (body.links as Record<string, unknown>) : undefined;
+  const links =
+    body.links && typeof body.links === 'object' && !Array.isArray(body.links)
+      ? (body.links as Record<string, unknown>)
+      : undefined;
   const link = (k: string): string | undefined => (typeof links?.[k] === 'string' && links[k] ? (links[k] as string) : undefined);
   return {
     data: body.data as T | undefined,

@@ -81,13 +81,16 @@ export function standardPage<T>(data: unknown, links: StandardLinks | undefined,
 /** Builds a Page from a FHIR searchset/collection Bundle. */
 export function fhirPage<T extends Resource = Resource>(bundle: unknown, request: PageRequest): Page<T> {
   const b = (bundle && typeof bundle === 'object' ? bundle : {}) as Partial<Bundle>;
-  const items = (Array.isArray(b.entry) ? b.entry : []).map((e): unknown => e?.resource).filter((r) => Boolean(r) && typeof r === 'object') as T[];
+  const items = (Array.isArray(b.entry) ? b.entry : [])
+    .map((e): unknown => e?.resource)
+    .filter((r) => Boolean(r) && typeof r === 'object') as T[];
   const offset = request.offset ?? 0;
   const limit = request.limit && request.limit > 0 ? request.limit : undefined;
   const nextLink = Array.isArray(b.link) ? b.link.find((l) => l?.relation === 'next')?.url : undefined;
   const fromLink = pageFromLink(nextLink);
   let next: PageRequest | undefined;
-  if (fromLink?.offset !== undefined && fromLink.offset > offset) next = { offset: fromLink.offset, limit: fromLink.limit ?? limit };
+  if (fromLink?.offset !== undefined && fromLink.offset > offset)
+    next = { offset: fromLink.offset, limit: fromLink.limit ?? limit };
   else if (!nextLink && limit !== undefined && items.length >= limit) next = { offset: offset + items.length, limit };
   // OpenEMR's `total` counts only the entries returned, so it is a total only when there is no next page.
   const total = !next && typeof b.total === 'number' ? offset + items.length : undefined;

@@ -91,8 +91,9 @@ function makeRoute(spec: RouteSpec): ResourceRoute {
   const letter = permissionLetter(spec.method, collection);
   const context = contextFor(api);
   const computed = `${context}/${spec.resource}.${letter}`;
-  const scope = spec.scope === null ? undefined : spec.scope ?? computed;
-  const scopeV1 = spec.scope === undefined ? `${context}/${spec.resource}.${'rs'.includes(letter) ? 'read' : 'write'}` : undefined;
+  const scope = spec.scope === null ? undefined : (spec.scope ?? computed);
+  const scopeV1 =
+    spec.scope === undefined ? `${context}/${spec.resource}.${'rs'.includes(letter) ? 'read' : 'write'}` : undefined;
   return {
     id: `${spec.method} ${spec.path}`,
     api,
@@ -135,7 +136,13 @@ const STANDARD_SPECS: RouteSpec[] = [
   ...rest('vital', 'Vitals', `${ENC_ID}/vital`, 'vid', ['list', 'create', 'read', 'update']),
   ...rest('soap_note', 'SOAP notes', `${ENC_ID}/soap_note`, 'sid', ['list', 'create', 'read', 'update']),
   ...rest('medical_problem', 'Medical problems', '/api/medical_problem', 'muuid', ['list', 'read']),
-  ...rest('medical_problem', 'Medical problems', `${P_UUID}/medical_problem`, 'muuid', ['list', 'create', 'read', 'update', 'delete']),
+  ...rest('medical_problem', 'Medical problems', `${P_UUID}/medical_problem`, 'muuid', [
+    'list',
+    'create',
+    'read',
+    'update',
+    'delete',
+  ]),
   ...rest('allergy', 'Allergies', '/api/allergy', 'auuid', ['list', 'read']),
   ...rest('allergy', 'Allergies', `${P_UUID}/allergy`, 'auuid', ['list', 'create', 'read', 'update', 'delete']),
   ...rest('medication', 'Medications', `${P_ID}/medication`, 'mid', ['list', 'create', 'read', 'update', 'delete']),
@@ -148,7 +155,15 @@ const STANDARD_SPECS: RouteSpec[] = [
   { method: 'GET', path: `${P_ID}/document/:did`, resource: 'document', label: 'Documents: download' },
   ...rest('insurance', 'Insurances', `${P_UUID}/insurance`, 'uuid', ['list', 'create', 'read']),
   { method: 'PUT', path: `${P_UUID}/insurance/:insuranceUuid`, resource: 'insurance', label: 'Insurances: update' },
-  { method: 'GET', path: `${P_UUID}/insurance/$swap-insurance`, resource: 'insurance', label: 'Insurances: swap', since: '8.x', collection: false, scope: 'user/insurance.$swap-insurance' },
+  {
+    method: 'GET',
+    path: `${P_UUID}/insurance/$swap-insurance`,
+    resource: 'insurance',
+    label: 'Insurances: swap',
+    since: '8.x',
+    collection: false,
+    scope: 'user/insurance.$swap-insurance',
+  },
   ...rest('insurance_company', 'Insurance companies', '/api/insurance_company', 'iid', ['list', 'create', 'read', 'update']),
   ...rest('insurance_type', 'Insurance types', '/api/insurance_type', undefined, ['list']),
   { method: 'GET', path: `${P_UUID}/employer`, resource: 'employer', label: 'Employer', collection: true, since: '8.x' },
@@ -169,8 +184,20 @@ const STANDARD_SPECS: RouteSpec[] = [
   ...rest('prescription', 'Prescriptions', '/api/prescription', 'uuid', ['list', 'read']),
   ...rest('prescription', 'Prescriptions', '/api/prescription', 'uuid', ['create', 'delete'], '8.x'),
   ...rest('background_service', 'Background services', '/api/background_service', 'name', ['list', 'read'], '8.x'),
-  { method: 'POST', path: '/api/background_service/$run', resource: 'background_service', label: 'Background services: run due', since: '8.x' },
-  { method: 'POST', path: '/api/background_service/:name/run', resource: 'background_service', label: 'Background services: run one', since: '8.x' },
+  {
+    method: 'POST',
+    path: '/api/background_service/$run',
+    resource: 'background_service',
+    label: 'Background services: run due',
+    since: '8.x',
+  },
+  {
+    method: 'POST',
+    path: '/api/background_service/:name/run',
+    resource: 'background_service',
+    label: 'Background services: run one',
+    since: '8.x',
+  },
 ];
 
 const PORTAL_SPECS: RouteSpec[] = [
@@ -181,29 +208,113 @@ const PORTAL_SPECS: RouteSpec[] = [
 
 /** FHIR resources with search and read routes (the v1 and v2 scope lists). */
 export const FHIR_RESOURCES = [
-  'AllergyIntolerance', 'Appointment', 'CarePlan', 'CareTeam', 'Condition', 'Coverage', 'Device', 'DiagnosticReport',
-  'DocumentReference', 'Encounter', 'Goal', 'Group', 'Immunization', 'Location', 'Media', 'Medication',
-  'MedicationDispense', 'MedicationRequest', 'Observation', 'Organization', 'Patient', 'Person', 'Practitioner',
-  'PractitionerRole', 'Procedure', 'Provenance', 'Questionnaire', 'QuestionnaireResponse', 'RelatedPerson',
-  'ServiceRequest', 'Specimen', 'ValueSet',
+  'AllergyIntolerance',
+  'Appointment',
+  'CarePlan',
+  'CareTeam',
+  'Condition',
+  'Coverage',
+  'Device',
+  'DiagnosticReport',
+  'DocumentReference',
+  'Encounter',
+  'Goal',
+  'Group',
+  'Immunization',
+  'Location',
+  'Media',
+  'Medication',
+  'MedicationDispense',
+  'MedicationRequest',
+  'Observation',
+  'Organization',
+  'Patient',
+  'Person',
+  'Practitioner',
+  'PractitionerRole',
+  'Procedure',
+  'Provenance',
+  'Questionnaire',
+  'QuestionnaireResponse',
+  'RelatedPerson',
+  'ServiceRequest',
+  'Specimen',
+  'ValueSet',
 ] as const;
 export type FhirResourceName = (typeof FHIR_RESOURCES)[number];
 /** Resources with only SMART v2 scopes, which 7.0.3 does not have: usable from M-2509 / 8.x on. */
 const FHIR_8X_ONLY = new Set<string>(FHIR_RESOURCES.filter((r) => !(FHIR_V1_READ_RESOURCES as readonly string[]).includes(r)));
 
 const FHIR_SPECS: RouteSpec[] = [
-  { method: 'GET', path: '/fhir/metadata', resource: 'CapabilityStatement', label: 'Capability statement', scope: null, collection: false },
-  { method: 'GET', path: '/fhir/.well-known/smart-configuration', resource: 'smart-configuration', label: 'SMART configuration', scope: null, collection: false },
-  ...rest('OperationDefinition', 'OperationDefinition', '/fhir/OperationDefinition', 'id', ['list', 'read']).map((s) => ({ ...s, scope: null })),
+  {
+    method: 'GET',
+    path: '/fhir/metadata',
+    resource: 'CapabilityStatement',
+    label: 'Capability statement',
+    scope: null,
+    collection: false,
+  },
+  {
+    method: 'GET',
+    path: '/fhir/.well-known/smart-configuration',
+    resource: 'smart-configuration',
+    label: 'SMART configuration',
+    scope: null,
+    collection: false,
+  },
+  ...rest('OperationDefinition', 'OperationDefinition', '/fhir/OperationDefinition', 'id', ['list', 'read']).map((s) => ({
+    ...s,
+    scope: null,
+  })),
   ...FHIR_RESOURCES.flatMap((r) => rest(r, r, `/fhir/${r}`, 'id', ['list', 'read'], FHIR_8X_ONLY.has(r) ? '8.x' : undefined)),
   ...FHIR_V1_WRITE_RESOURCES.flatMap((r) => rest(r, r, `/fhir/${r}`, 'id', ['create', 'update'])),
   { method: 'GET', path: '/fhir/Binary/:id', resource: 'Binary', label: 'Binary: read' },
-  { method: 'POST', path: '/fhir/DocumentReference/$docref', resource: 'DocumentReference', label: 'DocumentReference: generate CCD', scope: 'user/DocumentReference.$docref' },
-  { method: 'GET', path: '/fhir/$export', resource: '*', label: 'Bulk export: system', scope: 'system/*.$export', collection: false },
-  { method: 'GET', path: '/fhir/Patient/$export', resource: 'Patient', label: 'Bulk export: patients', scope: 'system/Patient.$export', collection: false },
-  { method: 'GET', path: '/fhir/Group/:id/$export', resource: 'Group', label: 'Bulk export: group', scope: 'system/Group.$export', collection: false },
-  { method: 'GET', path: '/fhir/$bulkdata-status', resource: '*', label: 'Bulk export: status', scope: 'system/*.$bulkdata-status', collection: false },
-  { method: 'DELETE', path: '/fhir/$bulkdata-status', resource: '*', label: 'Bulk export: cancel', scope: 'system/*.$bulkdata-status' },
+  {
+    method: 'POST',
+    path: '/fhir/DocumentReference/$docref',
+    resource: 'DocumentReference',
+    label: 'DocumentReference: generate CCD',
+    scope: 'user/DocumentReference.$docref',
+  },
+  {
+    method: 'GET',
+    path: '/fhir/$export',
+    resource: '*',
+    label: 'Bulk export: system',
+    scope: 'system/*.$export',
+    collection: false,
+  },
+  {
+    method: 'GET',
+    path: '/fhir/Patient/$export',
+    resource: 'Patient',
+    label: 'Bulk export: patients',
+    scope: 'system/Patient.$export',
+    collection: false,
+  },
+  {
+    method: 'GET',
+    path: '/fhir/Group/:id/$export',
+    resource: 'Group',
+    label: 'Bulk export: group',
+    scope: 'system/Group.$export',
+    collection: false,
+  },
+  {
+    method: 'GET',
+    path: '/fhir/$bulkdata-status',
+    resource: '*',
+    label: 'Bulk export: status',
+    scope: 'system/*.$bulkdata-status',
+    collection: false,
+  },
+  {
+    method: 'DELETE',
+    path: '/fhir/$bulkdata-status',
+    resource: '*',
+    label: 'Bulk export: cancel',
+    scope: 'system/*.$bulkdata-status',
+  },
 ];
 
 export const ROUTES: readonly ResourceRoute[] = [...STANDARD_SPECS, ...PORTAL_SPECS, ...FHIR_SPECS].map(makeRoute);
@@ -252,13 +363,37 @@ export interface PatientResourceGroup {
 
 function standardGroup(id: string, label: string, path: string): PatientResourceGroup {
   const route = findRoute(`GET ${path}`)!;
-  return { id: `api:${id}`, label, api: 'standard', route, patientKey: path.includes(':puuid') ? 'puuid' : 'pid', since: route.since };
+  return {
+    id: `api:${id}`,
+    label,
+    api: 'standard',
+    route,
+    patientKey: path.includes(':puuid') ? 'puuid' : 'pid',
+    since: route.since,
+  };
 }
 
 const FHIR_PATIENT_RESOURCES: FhirResourceName[] = [
-  'AllergyIntolerance', 'Appointment', 'CarePlan', 'CareTeam', 'Condition', 'Coverage', 'Device', 'DiagnosticReport',
-  'DocumentReference', 'Encounter', 'Goal', 'Immunization', 'MedicationDispense', 'MedicationRequest', 'Observation',
-  'Procedure', 'QuestionnaireResponse', 'RelatedPerson', 'ServiceRequest', 'Specimen',
+  'AllergyIntolerance',
+  'Appointment',
+  'CarePlan',
+  'CareTeam',
+  'Condition',
+  'Coverage',
+  'Device',
+  'DiagnosticReport',
+  'DocumentReference',
+  'Encounter',
+  'Goal',
+  'Immunization',
+  'MedicationDispense',
+  'MedicationRequest',
+  'Observation',
+  'Procedure',
+  'QuestionnaireResponse',
+  'RelatedPerson',
+  'ServiceRequest',
+  'Specimen',
 ];
 
 /** Per-patient groups for the explorer: standard API first, then FHIR searches by patient. */
@@ -287,8 +422,32 @@ export interface TopLevelCollection {
   route: ResourceRoute;
 }
 
-const TOP_STANDARD = ['patient', 'practitioner', 'facility', 'medical_problem', 'allergy', 'appointment', 'immunization', 'procedure', 'drug', 'prescription', 'insurance_company', 'insurance_type', 'user'];
-const TOP_FHIR = ['Patient', 'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Medication', 'Person', 'Group', 'ValueSet'];
+const TOP_STANDARD = [
+  'patient',
+  'practitioner',
+  'facility',
+  'medical_problem',
+  'allergy',
+  'appointment',
+  'immunization',
+  'procedure',
+  'drug',
+  'prescription',
+  'insurance_company',
+  'insurance_type',
+  'user',
+];
+const TOP_FHIR = [
+  'Patient',
+  'Practitioner',
+  'PractitionerRole',
+  'Organization',
+  'Location',
+  'Medication',
+  'Person',
+  'Group',
+  'ValueSet',
+];
 
 export const TOP_LEVEL_COLLECTIONS: readonly TopLevelCollection[] = [
   ...TOP_STANDARD.map((r): TopLevelCollection => {

@@ -23,8 +23,20 @@ export interface ParsedScope {
 
 export const PERMISSION_ORDER = 'cruds';
 export const IDENTITY_SCOPES = [
-  'openid', 'fhirUser', 'online_access', 'offline_access', 'profile', 'name', 'address', 'given_name', 'family_name',
-  'nickname', 'phone', 'phone_verified', 'email', 'email_verified',
+  'openid',
+  'fhirUser',
+  'online_access',
+  'offline_access',
+  'profile',
+  'name',
+  'address',
+  'given_name',
+  'family_name',
+  'nickname',
+  'phone',
+  'phone_verified',
+  'email',
+  'email_verified',
 ] as const;
 export const LAUNCH_SCOPES = ['launch', 'launch/patient'] as const;
 export const API_GATE_SCOPES = ['api:oemr', 'api:fhir', 'api:port'] as const;
@@ -114,27 +126,95 @@ export interface ScopeCatalogEntry {
 type StdRow = [resource: string, v1: 'r' | 'w' | 'rw', v2: string, since?: '8.x'];
 /** Standard-API user/ scopes (facts §4): v1 read/write and the 8.x v2 letters. */
 const STANDARD_SCOPE_ROWS: StdRow[] = [
-  ['allergy', 'rw', 'cruds'], ['appointment', 'rw', 'cruds'], ['background_service', 'rw', 'crs', '8.x'], ['dental_issue', 'rw', 'cruds'], ['document', 'rw', 'crs'],
-  ['drug', 'r', 'rs'], ['employer', 'r', 's', '8.x'], ['encounter', 'rw', 'crus'], ['facility', 'rw', 'crus'],
-  ['immunization', 'r', 'rs'], ['insurance', 'rw', 'crus'], ['insurance_company', 'rw', 'crus'], ['insurance_type', 'r', 's'],
-  ['list', 'r', 'r'], ['medical_problem', 'rw', 'cruds'], ['medication', 'rw', 'cruds'], ['message', 'w', 'cud'],
-  ['patient', 'rw', 'crus'], ['practitioner', 'rw', 'crus'], ['prescription', 'r', 'crds'], ['procedure', 'r', 'rs'],
-  ['product', 'r', 's'], ['soap_note', 'rw', 'crus'], ['surgery', 'rw', 'cruds'], ['transaction', 'rw', 'cuds'],
-  ['user', 'r', 'rs'], ['version', 'r', 's'], ['vital', 'rw', 'crus'],
+  ['allergy', 'rw', 'cruds'],
+  ['appointment', 'rw', 'cruds'],
+  ['background_service', 'rw', 'crs', '8.x'],
+  ['dental_issue', 'rw', 'cruds'],
+  ['document', 'rw', 'crs'],
+  ['drug', 'r', 'rs'],
+  ['employer', 'r', 's', '8.x'],
+  ['encounter', 'rw', 'crus'],
+  ['facility', 'rw', 'crus'],
+  ['immunization', 'r', 'rs'],
+  ['insurance', 'rw', 'crus'],
+  ['insurance_company', 'rw', 'crus'],
+  ['insurance_type', 'r', 's'],
+  ['list', 'r', 'r'],
+  ['medical_problem', 'rw', 'cruds'],
+  ['medication', 'rw', 'cruds'],
+  ['message', 'w', 'cud'],
+  ['patient', 'rw', 'crus'],
+  ['practitioner', 'rw', 'crus'],
+  ['prescription', 'r', 'crds'],
+  ['procedure', 'r', 'rs'],
+  ['product', 'r', 's'],
+  ['soap_note', 'rw', 'crus'],
+  ['surgery', 'rw', 'cruds'],
+  ['transaction', 'rw', 'cuds'],
+  ['user', 'r', 'rs'],
+  ['version', 'r', 's'],
+  ['vital', 'rw', 'crus'],
 ];
-const STANDARD_PATIENT_ROWS: [string, string][] = [['patient', 's'], ['encounter', 'rs'], ['appointment', 'rs']];
+const STANDARD_PATIENT_ROWS: [string, string][] = [
+  ['patient', 's'],
+  ['encounter', 'rs'],
+  ['appointment', 'rs'],
+];
 
 export const FHIR_V1_READ_RESOURCES = [
-  'AllergyIntolerance', 'Appointment', 'CarePlan', 'CareTeam', 'Condition', 'Coverage', 'Device', 'DiagnosticReport',
-  'DocumentReference', 'Binary', 'Encounter', 'Goal', 'Group', 'Immunization', 'Location', 'Medication',
-  'MedicationRequest', 'Observation', 'Organization', 'Patient', 'Person', 'Practitioner', 'PractitionerRole',
-  'Procedure', 'Provenance', 'ValueSet', 'OperationDefinition',
+  'AllergyIntolerance',
+  'Appointment',
+  'CarePlan',
+  'CareTeam',
+  'Condition',
+  'Coverage',
+  'Device',
+  'DiagnosticReport',
+  'DocumentReference',
+  'Binary',
+  'Encounter',
+  'Goal',
+  'Group',
+  'Immunization',
+  'Location',
+  'Medication',
+  'MedicationRequest',
+  'Observation',
+  'Organization',
+  'Patient',
+  'Person',
+  'Practitioner',
+  'PractitionerRole',
+  'Procedure',
+  'Provenance',
+  'ValueSet',
+  'OperationDefinition',
 ] as const;
 export const FHIR_V1_WRITE_RESOURCES = ['Patient', 'Practitioner', 'Organization'] as const;
 export const FHIR_V2_RESOURCES = [
-  'AllergyIntolerance', 'CarePlan', 'CareTeam', 'Condition', 'Coverage', 'Device', 'DiagnosticReport', 'DocumentReference',
-  'Encounter', 'Goal', 'Immunization', 'MedicationDispense', 'MedicationRequest', 'Observation', 'Organization', 'Patient',
-  'Practitioner', 'PractitionerRole', 'Procedure', 'Provenance', 'QuestionnaireResponse', 'RelatedPerson', 'ServiceRequest',
+  'AllergyIntolerance',
+  'CarePlan',
+  'CareTeam',
+  'Condition',
+  'Coverage',
+  'Device',
+  'DiagnosticReport',
+  'DocumentReference',
+  'Encounter',
+  'Goal',
+  'Immunization',
+  'MedicationDispense',
+  'MedicationRequest',
+  'Observation',
+  'Organization',
+  'Patient',
+  'Practitioner',
+  'PractitionerRole',
+  'Procedure',
+  'Provenance',
+  'QuestionnaireResponse',
+  'RelatedPerson',
+  'ServiceRequest',
   'Specimen',
 ] as const;
 const FHIR_V2_8X_RESOURCES = ['Media', 'Questionnaire'] as const;
@@ -151,7 +231,7 @@ const OPERATION_SCOPES: [scope: string, since: ScopeCatalogEntry['since'], descr
 
 function entry(scope: string, since: ScopeCatalogEntry['since'], description: string): ScopeCatalogEntry {
   const parsed = parseScope(scope);
-  const api: ScopeApi = parsed.kind === 'identity' || parsed.kind === 'launch' ? 'oidc' : parsed.api ?? gateApi(scope);
+  const api: ScopeApi = parsed.kind === 'identity' || parsed.kind === 'launch' ? 'oidc' : (parsed.api ?? gateApi(scope));
   return {
     scope,
     api,
@@ -177,7 +257,8 @@ function describe(context: ScopeContext, resource: string, letters: string): str
 function buildCatalog(): ScopeCatalogEntry[] {
   const out: ScopeCatalogEntry[] = [];
   for (const s of IDENTITY_SCOPES) out.push(entry(s, '6.0', `OpenID Connect / SMART: ${s}`));
-  for (const s of LAUNCH_SCOPES) out.push(entry(s, '6.0', s === 'launch' ? 'EHR launch context' : 'Standalone launch: pick a patient'));
+  for (const s of LAUNCH_SCOPES)
+    out.push(entry(s, '6.0', s === 'launch' ? 'EHR launch context' : 'Standalone launch: pick a patient'));
   out.push(entry('api:oemr', '6.0', 'Gate for the standard REST API (/api)'));
   out.push(entry('api:fhir', '6.0', 'Gate for the FHIR API (/fhir)'));
   out.push(entry('api:port', '6.0', 'Gate for the patient portal API (/portal)'));
@@ -255,7 +336,10 @@ export const SCOPE_PRESETS: Record<ScopePresetId, ScopePreset> = {
     label: 'Read only',
     description: 'Read and search every standard-API and FHIR resource as a user (v1 .read scopes).',
     confidential: true,
-    scopes: (f = {}) => [...BASE, ...v1Scopes(f, (e) => e.context === 'user' && !/[cud]/.test(parseScope(e.scope).permissions ?? 'c'))],
+    scopes: (f = {}) => [
+      ...BASE,
+      ...v1Scopes(f, (e) => e.context === 'user' && !/[cud]/.test(parseScope(e.scope).permissions ?? 'c')),
+    ],
   },
   'read-write': {
     id: 'read-write',
@@ -270,7 +354,11 @@ export const SCOPE_PRESETS: Record<ScopePresetId, ScopePreset> = {
     description: 'A SMART standalone patient app: the patient picks themselves; read their FHIR data.',
     confidential: false,
     scopes: (f = {}) => [
-      'openid', 'offline_access', 'fhirUser', 'launch/patient', 'api:fhir',
+      'openid',
+      'offline_access',
+      'fhirUser',
+      'launch/patient',
+      'api:fhir',
       ...v1Scopes({ ...f, publicClient: true }, (e) => e.context === 'patient' && e.api === 'fhir'),
     ],
   },
@@ -279,6 +367,12 @@ export const SCOPE_PRESETS: Record<ScopePresetId, ScopePreset> = {
     label: 'Everything',
     description: 'Every scope the server offers to a confidential client (system/ only when system scopes are on).',
     confidential: true,
-    scopes: (f = {}) => splitScopes([...BASE, ...scopeCatalog(f).map((e) => e.scope).filter((s) => s !== 'launch')]),
+    scopes: (f = {}) =>
+      splitScopes([
+        ...BASE,
+        ...scopeCatalog(f)
+          .map((e) => e.scope)
+          .filter((s) => s !== 'launch'),
+      ]),
   },
 };

@@ -131,7 +131,20 @@ export class HttpClient {
       const contentType = responseHeaders['content-type'] ?? '';
       const { isJson, json } = parseJsonBody(text, contentType);
       this.logger.info(`${req.method} ${where} -> ${res.status} ${ms}ms ${buffer.length}B`);
-      return { status: res.status, statusText: res.statusText, url: where, method: req.method, headers: responseHeaders, contentType, ms, size: buffer.length, bytes: buffer, text, json, isJson };
+      return {
+        status: res.status,
+        statusText: res.statusText,
+        url: where,
+        method: req.method,
+        headers: responseHeaders,
+        contentType,
+        ms,
+        size: buffer.length,
+        bytes: buffer,
+        text,
+        json,
+        isJson,
+      };
     } catch (err) {
       const why = req.signal?.aborted ? 'cancelled' : timeout.signal.aborted ? 'timeout' : undefined;
       const error = transportError(err, req.url, why, timeoutMs, maxBytes);

@@ -29,14 +29,21 @@ function codeOf(err: ErrorWithCode): string {
 }
 
 /** Maps a failure of the transport itself (no HTTP answer) to an OpenEmrError. */
-export function transportError(err: unknown, url: string, why: 'timeout' | 'cancelled' | undefined, timeoutMs: number, maxBytes: number): OpenEmrError {
+export function transportError(
+  err: unknown,
+  url: string,
+  why: 'timeout' | 'cancelled' | undefined,
+  timeoutMs: number,
+  maxBytes: number,
+): OpenEmrError {
   const where = redactUrl(url);
   if (err instanceof OpenEmrError) return err;
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorWithCode;
   const code = codeOf(e);
   const detail = redactText(typeof e.message === 'string' ? e.message : String(err));
   if (why === 'timeout') return new OpenEmrError('timeout', `No answer from ${where} within ${timeoutMs} ms`, { cause: err });
-  if (why === 'cancelled' || e.name === 'AbortError') return new OpenEmrError('cancelled', `Request to ${where} was cancelled`, { cause: err });
+  if (why === 'cancelled' || e.name === 'AbortError')
+    return new OpenEmrError('cancelled', `Request to ${where} was cancelled`, { cause: err });
   if (e.type === 'max-size') {
     return new OpenEmrError('response-too-large', `Response from ${where} is larger than ${maxBytes} bytes`, { cause: err });
   }

@@ -106,7 +106,8 @@ export function parseVersion(body: unknown): ServerVersion | undefined {
   const outer = record(body);
   const data = record(outer?.data) ?? (Array.isArray(outer?.data) ? record((outer.data as unknown[])[0]) : undefined) ?? outer;
   if (!data) return undefined;
-  const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v));
+  const num = (v: unknown): number | undefined =>
+    v === undefined || v === null || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v);
   const major = num(data.v_major);
   if (major === undefined) return undefined;
   const minor = num(data.v_minor);
@@ -153,10 +154,23 @@ export async function discover(http: HttpClient, signal?: AbortSignal): Promise<
   const smartConfig = record(smart.value?.json) as SmartConfiguration | undefined;
   const parsedVersion = parseVersion(version.value?.json);
   const scopesSupported = strings(oidcConfig?.scopes_supported);
-  const grantTypes = [...new Set([...strings(oidcConfig?.grant_types_supported), ...strings(smartConfig?.grant_types_supported)])];
+  const grantTypes = [
+    ...new Set([...strings(oidcConfig?.grant_types_supported), ...strings(smartConfig?.grant_types_supported)]),
+  ];
   const hasScopeList = scopesSupported.length > 0;
-  const v2Scopes: Availability = hasScopeList ? scopesSupported.some((s) => /\.[cruds]+$/.test(s) && !/\.(read|write)$/.test(s)) : 'unknown';
-  const flavor = parsedVersion?.major !== undefined ? (parsedVersion.major >= 8 || (parsedVersion.major === 7 && (parsedVersion.patch ?? 0) >= 4) ? 8 : 7) : v2Scopes === 'unknown' ? undefined : v2Scopes ? 8 : 7;
+  const v2Scopes: Availability = hasScopeList
+    ? scopesSupported.some((s) => /\.[cruds]+$/.test(s) && !/\.(read|write)$/.test(s))
+    : 'unknown';
+  const flavor =
+    parsedVersion?.major !== undefined
+      ? parsedVersion.major >= 8 || (parsedVersion.major === 7 && (parsedVersion.patch ?? 0) >= 4)
+        ? 8
+        : 7
+      : v2Scopes === 'unknown'
+        ? undefined
+        : v2Scopes
+          ? 8
+          : 7;
   const errors: ServerCapabilities['errors'] = {};
   if (oidc.error) errors.oidc = oidc.error;
   if (smart.error) errors.smart = smart.error;
@@ -165,7 +179,8 @@ export async function discover(http: HttpClient, signal?: AbortSignal): Promise<
   const portalAvailability = availabilityOf(Boolean(portal.value), portal.error);
   // A portal probe rejected for want of a token only proves the API is on; that is not an error.
   if (portal.error && portalAvailability !== true) errors.portal = portal.error;
-  const endpoint = (advertised: unknown, fallback: string): string => (typeof advertised === 'string' && advertised ? advertised : fallback);
+  const endpoint = (advertised: unknown, fallback: string): string =>
+    typeof advertised === 'string' && advertised ? advertised : fallback;
   return {
     issuer: oidcConfig?.issuer,
     endpoints: {

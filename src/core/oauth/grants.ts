@@ -99,30 +99,55 @@ export class OAuthClient {
   }
 
   private authMethod(): TokenEndpointAuthMethod {
-    return this.client.authMethod ?? (this.client.privateJwk ? 'private_key_jwt' : this.client.clientSecret ? 'client_secret_post' : 'none');
+    return (
+      this.client.authMethod ??
+      (this.client.privateJwk ? 'private_key_jwt' : this.client.clientSecret ? 'client_secret_post' : 'none')
+    );
   }
 
   /** Client authentication fields and headers for the token, introspection endpoints. */
-  private async clientAuth(audience: string, method = this.authMethod()): Promise<{ form: Record<string, string>; headers: Record<string, string> }> {
+  private async clientAuth(
+    audience: string,
+    method = this.authMethod(),
+  ): Promise<{ form: Record<string, string>; headers: Record<string, string> }> {
     const { clientId, clientSecret, privateJwk } = this.client;
     if (method === 'private_key_jwt') {
-      if (!privateJwk) throw new OpenEmrError('invalid-request', 'private_key_jwt needs the client private key', { fix: 'Register the client again with a generated key pair.' });
+      if (!privateJwk)
+        throw new OpenEmrError('invalid-request', 'private_key_jwt needs the client private key', {
+          fix: 'Register the client again with a generated key pair.',
+        });
       const assertion = await createClientAssertion(privateJwk, clientId, audience);
-      return { form: { client_id: clientId, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion }, headers: {} };
+      return {
+        form: { client_id: clientId, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion },
+        headers: {},
+      };
     }
     if (method === 'client_secret_basic' && clientSecret) {
       const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
       return { form: { client_id: clientId }, headers: { Authorization: `Basic ${basic}` } };
     }
-    if (method === 'client_secret_post' && clientSecret) return { form: { client_id: clientId, client_secret: clientSecret }, headers: {} };
+    if (method === 'client_secret_post' && clientSecret)
+      return { form: { client_id: clientId, client_secret: clientSecret }, headers: {} };
     return { form: { client_id: clientId }, headers: {} };
   }
 
-  private async tokenRequest(grant: GrantType, fields: Record<string, string | undefined>, requested: string[], signal?: AbortSignal): Promise<TokenSet> {
+  private async tokenRequest(
+    grant: GrantType,
+    fields: Record<string, string | undefined>,
+    requested: string[],
+    signal?: AbortSignal,
+  ): Promise<TokenSet> {
     const token = this.urls.token;
     // client_credentials always authenticates with an assertion, whatever the registered method (7.0.3 too).
     const auth = await this.clientAuth(token, grant === 'client_credentials' ? 'private_key_jwt' : undefined);
-    const res = await this.http.send({ method: 'POST', url: token, form: { grant_type: grant, ...fields, ...auth.form }, headers: auth.headers, carriesSecret: true, signal });
+    const res = await this.http.send({
+      method: 'POST',
+      url: token,
+      form: { grant_type: grant, ...fields, ...auth.form },
+      headers: auth.headers,
+      carriesSecret: true,
+      signal,
+    });
     if (res.status >= 400) throw classifyResponse(res, { endpoint: 'token', grant });
     if (!res.isJson) throw new OpenEmrError('non-json', `POST ${res.url} -> ${res.status} (not JSON)`, { status: res.status });
     const tokens = tokenSetFromResponse(res.json, requested, grant);
@@ -132,18 +157,25 @@ export class OAuthClient {
 
   async passwordGrant(opts: PasswordGrantOptions): Promise<TokenSet> {
     if (opts.role === 'patient' && !opts.email) {
-      throw new OpenEmrError('invalid-request', 'A patient password sign-in needs the email address', { fix: 'Provide the patient email.' });
+      throw new OpenEmrError('invalid-request', 'A patient password sign-in needs the email address', {
+        fix: 'Provide the patient email.',
+      });
     }
     this.http.logger.addSecret(opts.password);
     const scopes = splitScopes(opts.scopes);
-    return this.tokenRequest('password', {
-      user_role: opts.role,
-      username: opts.username,
-      password: opts.password,
-      email: opts.email,
-      mfa_token: opts.mfaToken,
-      scope: joinScopes(scopes),
-    }, scopes, opts.signal);
+    return this.tokenRequest(
+      'password',
+      {
+        user_role: opts.role,
+        username: opts.username,
+        password: opts.password,
+        email: opts.email,
+        mfa_token: opts.mfaToken,
+        scope: joinScopes(scopes),
+      },
+      scopes,
+      opts.signal,
+    );
   }
 
   audienceUrl(aud: Audience | string | undefined): string {
@@ -180,13 +212,20 @@ export class OAuthClient {
   /** Checks the redirect query (state, error, code) and exchanges the code. */
   async completeAuthorization(request: AuthorizationRequest, query: URLSearchParams, signal?: AbortSignal): Promise<TokenSet> {
     if (query.get('state') !== request.state) {
-      throw new OpenEmrError('authorization-failed', 'The sign-in redirect carried a wrong state (possible forgery); nothing was exchanged');
+      throw new OpenEmrError(
+        'authorization-failed',
+        'The sign-in redirect carried a wrong state (possible forgery); nothing was exchanged',
+      );
     }
     const error = query.get('error');
     if (error) {
       const description = query.get('error_description') ?? '';
-      const kind = error === 'access_denied' ? 'authorization-denied' : error === 'invalid_scope' ? 'invalid-scope' : 'authorization-failed';
-      throw new OpenEmrError(kind, `Authorization failed: ${error}${description ? `: ${description}` : ''}`, { serverError: error, serverMessage: description || undefined });
+      const kind =
+        error === 'access_denied' ? 'authorization-denied' : error === 'invalid_scope' ? 'invalid-scope' : 'authorization-failed';
+      throw new OpenEmrError(kind, `Authorization failed: ${error}${description ? `: ${description}` : ''}`, {
+        serverError: error,
+        serverMessage: description || undefined,
+      });
     }
     const code = query.get('code');
     if (!code) throw new OpenEmrError('authorization-failed', 'The sign-in redirect carried no code');
@@ -206,7 +245,10 @@ export class OAuthClient {
     const res = await this.http.send({ method: 'GET', url: this.urls.jwks, signal });
     if (res.status >= 400 || !res.isJson) throw classifyResponse(res, { endpoint: 'discovery' });
     try {
-      const { payload } = await jwtVerify(idToken, createLocalJWKSet(res.json as JsonWebKeySet), { audience: this.client.clientId, clockTolerance: 300 });
+      const { payload } = await jwtVerify(idToken, createLocalJWKSet(res.json as JsonWebKeySet), {
+        audience: this.client.clientId,
+        clockTolerance: 300,
+      });
       if (nonce !== undefined && payload.nonce !== nonce) throw new Error('nonce mismatch');
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
@@ -222,7 +264,12 @@ export class OAuthClient {
       timeoutMs: opts.timeoutMs,
     });
     try {
-      const request = this.buildAuthorizationRequest({ scopes: opts.scopes, redirectUri: listener.redirectUri, aud: opts.aud, launch: opts.launch });
+      const request = this.buildAuthorizationRequest({
+        scopes: opts.scopes,
+        redirectUri: listener.redirectUri,
+        aud: opts.aud,
+        launch: opts.launch,
+      });
       await opts.openBrowser(request.url);
       const query = await listener.result;
       return await this.completeAuthorization(request, query, opts.signal);
@@ -235,17 +282,29 @@ export class OAuthClient {
    * Refresh with rotation: the answer holds a new refresh token and the old one is dead. Keeps the original
    * grant and requested scopes; `scopes` (exact identifiers of the original grant) narrows the request.
    */
-  async refresh(refreshToken: string, previous?: Pick<TokenSet, 'grant' | 'requestedScopes'>, scopes?: string[], signal?: AbortSignal): Promise<TokenSet> {
+  async refresh(
+    refreshToken: string,
+    previous?: Pick<TokenSet, 'grant' | 'requestedScopes'>,
+    scopes?: string[],
+    signal?: AbortSignal,
+  ): Promise<TokenSet> {
     this.http.logger.addSecret(refreshToken);
     const requested = scopes ? splitScopes(scopes) : (previous?.requestedScopes ?? []);
-    const tokens = await this.tokenRequest('refresh_token', { refresh_token: refreshToken, scope: scopes ? joinScopes(scopes) : undefined }, requested, signal);
+    const tokens = await this.tokenRequest(
+      'refresh_token',
+      { refresh_token: refreshToken, scope: scopes ? joinScopes(scopes) : undefined },
+      requested,
+      signal,
+    );
     return { ...tokens, grant: previous?.grant ?? 'refresh_token' };
   }
 
   /** Backend services: client_credentials with an RS384 client assertion. No refresh token is issued. */
   async clientCredentials(scopes: string[], signal?: AbortSignal): Promise<TokenSet> {
     if (!this.client.privateJwk) {
-      throw new OpenEmrError('invalid-request', 'client_credentials needs the client private key', { fix: 'Register a confidential client with a generated key pair (jwks).' });
+      throw new OpenEmrError('invalid-request', 'client_credentials needs the client private key', {
+        fix: 'Register a confidential client with a generated key pair (jwks).',
+      });
     }
     const requested = splitScopes(scopes);
     return this.tokenRequest('client_credentials', { scope: joinScopes(requested) }, requested, signal);
@@ -257,14 +316,31 @@ export class OAuthClient {
     url.searchParams.set('id_token_hint', idToken);
     if (opts.postLogoutRedirectUri) url.searchParams.set('post_logout_redirect_uri', opts.postLogoutRedirectUri);
     if (opts.state) url.searchParams.set('state', opts.state);
-    const res = await this.http.send({ method: 'GET', url: url.toString(), carriesSecret: true, signal: opts.signal, headers: { Accept: 'text/html,application/json' } });
+    const res = await this.http.send({
+      method: 'GET',
+      url: url.toString(),
+      carriesSecret: true,
+      signal: opts.signal,
+      headers: { Accept: 'text/html,application/json' },
+    });
     if (res.status >= 400) throw classifyResponse(res, { endpoint: 'logout' });
   }
 
-  async introspect(token: string, hint: 'access_token' | 'refresh_token' = 'access_token', signal?: AbortSignal): Promise<IntrospectionResult> {
+  async introspect(
+    token: string,
+    hint: 'access_token' | 'refresh_token' = 'access_token',
+    signal?: AbortSignal,
+  ): Promise<IntrospectionResult> {
     const url = this.urls.introspect;
     const auth = await this.clientAuth(url);
-    const res = await this.http.send({ method: 'POST', url, form: { token, token_type_hint: hint, ...auth.form }, headers: auth.headers, carriesSecret: true, signal });
+    const res = await this.http.send({
+      method: 'POST',
+      url,
+      form: { token, token_type_hint: hint, ...auth.form },
+      headers: auth.headers,
+      carriesSecret: true,
+      signal,
+    });
     if (res.status >= 400) throw classifyResponse(res, { endpoint: 'introspect' });
     const o = (res.json && typeof res.json === 'object' ? res.json : {}) as Record<string, unknown>;
     return {

@@ -29,7 +29,12 @@ export async function generateClientKeyPair(): Promise<ClientKeyPair> {
 }
 
 /** An RS384 client assertion: iss = sub = client_id, aud = the token URL, a 5-minute exp and a fresh jti. */
-export async function createClientAssertion(privateJwk: JWK, clientId: string, audience: string, now = Date.now()): Promise<string> {
+export async function createClientAssertion(
+  privateJwk: JWK,
+  clientId: string,
+  audience: string,
+  now = Date.now(),
+): Promise<string> {
   const key = await importJWK(privateJwk, CLIENT_ASSERTION_ALG);
   const iat = Math.floor(now / 1000);
   return new SignJWT({})

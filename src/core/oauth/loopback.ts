@@ -19,7 +19,8 @@ export interface RedirectListenerOptions {
   timeoutMs?: number;
 }
 
-const DONE_PAGE = '<!doctype html><meta charset="utf-8"><title>OpenEMR sign-in</title><p>Sign-in finished. You can close this window and return to VS Code.</p>';
+const DONE_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>OpenEMR sign-in</title><p>Sign-in finished. You can close this window and return to VS Code.</p>';
 
 /**
  * A one-shot HTTP listener on 127.0.0.1 for the OAuth redirect. It answers the first request to `path`,

@@ -85,14 +85,19 @@ export function parseRegistration(body: unknown, fallback?: Partial<RegisteredCl
   const clientId = text('client_id') ?? fallback?.clientId;
   if (!clientId) throw new OpenEmrError('unexpected', 'The registration answer has no client_id');
   const metadata = Object.fromEntries(Object.entries(o).filter(([k]) => !SECRET_FIELDS.has(k)));
-  const redirectUris = Array.isArray(o.redirect_uris) ? o.redirect_uris.filter((u): u is string => typeof u === 'string') : (fallback?.redirectUris ?? []);
+  const redirectUris = Array.isArray(o.redirect_uris)
+    ? o.redirect_uris.filter((u): u is string => typeof u === 'string')
+    : (fallback?.redirectUris ?? []);
   return {
     clientId,
     clientSecret: text('client_secret') ?? fallback?.clientSecret,
     registrationAccessToken: text('registration_access_token') ?? fallback?.registrationAccessToken,
     registrationClientUri: text('registration_client_uri') ?? fallback?.registrationClientUri,
     clientRole: text('client_role'),
-    applicationType: text('application_type') === 'private' || text('client_role') === 'user' ? 'private' : (fallback?.applicationType ?? 'public'),
+    applicationType:
+      text('application_type') === 'private' || text('client_role') === 'user'
+        ? 'private'
+        : (fallback?.applicationType ?? 'public'),
     clientName: text('client_name'),
     scopes: text('scope') ? splitScopes(text('scope')) : (fallback?.scopes ?? []),
     redirectUris,
@@ -104,26 +109,53 @@ export function parseRegistration(body: unknown, fallback?: Partial<RegisteredCl
 
 async function expectJson(res: HttpResponse, endpoint: EndpointKind): Promise<unknown> {
   if (res.status >= 400) throw classifyResponse(res, { endpoint });
-  if (!res.isJson) throw new OpenEmrError('non-json', `${res.method} ${res.url} -> ${res.status} (not JSON)`, { status: res.status });
+  if (!res.isJson)
+    throw new OpenEmrError('non-json', `${res.method} ${res.url} -> ${res.status} (not JSON)`, { status: res.status });
   return res.json;
 }
 
-export async function registerClient(http: HttpClient, req: RegistrationRequest, signal?: AbortSignal): Promise<RegisteredClient> {
+export async function registerClient(
+  http: HttpClient,
+  req: RegistrationRequest,
+  signal?: AbortSignal,
+): Promise<RegisteredClient> {
   const problems = validateRegistration(req);
   if (problems.length) throw new OpenEmrError('registration-rejected', `Registration not sent: ${problems.join('; ')}`);
   // The answer holds the client secret and the registration access token: plain http only to loopback.
-  const res = await http.send({ method: 'POST', url: serverUrls(http.server).registration, json: registrationBody(req), carriesSecret: true, signal });
-  const client = parseRegistration(await expectJson(res, 'registration'), { applicationType: req.applicationType, scopes: req.scopes, redirectUris: req.redirectUris });
+  const res = await http.send({
+    method: 'POST',
+    url: serverUrls(http.server).registration,
+    json: registrationBody(req),
+    carriesSecret: true,
+    signal,
+  });
+  const client = parseRegistration(await expectJson(res, 'registration'), {
+    applicationType: req.applicationType,
+    scopes: req.scopes,
+    redirectUris: req.redirectUris,
+  });
   http.logger.addSecret(client.clientSecret);
   http.logger.addSecret(client.registrationAccessToken);
   return client;
 }
 
 /** GET registration_client_uri with the registration access token as Bearer. */
-export async function readRegistration(http: HttpClient, registrationClientUri: string, registrationAccessToken: string, signal?: AbortSignal): Promise<RegisteredClient> {
-  const res = await http.send({ method: 'GET', url: registrationClientUri, headers: { Authorization: `Bearer ${registrationAccessToken}` }, signal });
+export async function readRegistration(
+  http: HttpClient,
+  registrationClientUri: string,
+  registrationAccessToken: string,
+  signal?: AbortSignal,
+): Promise<RegisteredClient> {
+  const res = await http.send({
+    method: 'GET',
+    url: registrationClientUri,
+    headers: { Authorization: `Bearer ${registrationAccessToken}` },
+    signal,
+  });
   if (res.status === 401 || res.status === 404) {
-    throw new OpenEmrError('client-unknown', `${res.method} ${res.url} -> ${res.status}: the registration was not found`, { status: res.status });
+    throw new OpenEmrError('client-unknown', `${res.method} ${res.url} -> ${res.status}: the registration was not found`, {
+      status: res.status,
+    });
   }
   return parseRegistration(await expectJson(res, 'client-read'), { registrationClientUri });
 }
@@ -137,7 +169,8 @@ export interface KnownGlobals {
 
 function versionBefore702(version: KnownGlobals['version']): boolean | undefined {
   if (version === undefined) return undefined;
-  const [major, minor, patch] = typeof version === 'string' ? version.split(/[.-]/).map((p) => Number(p)) : [version.major, version.minor, version.patch];
+  const [major, minor, patch] =
+    typeof version === 'string' ? version.split(/[.-]/).map((p) => Number(p)) : [version.major, version.minor, version.patch];
   if (major === undefined || Number.isNaN(major)) return undefined;
   if (major !== 7) return major < 7;
   return (minor ?? 0) === 0 && (patch ?? 0) < 2;
@@ -148,7 +181,10 @@ function versionBefore702(version: KnownGlobals['version']): boolean | undefined
  * if manual approval is on, or if confidential with user/ or system/ scopes. 6.0-7.0.1: confidential always
  * disabled; public disabled only with `launch`. 'unknown' when the answer depends on an unknown global/version.
  */
-export function predictEnabled(req: Pick<RegistrationRequest, 'applicationType' | 'scopes'>, globals: KnownGlobals = {}): boolean | 'unknown' {
+export function predictEnabled(
+  req: Pick<RegistrationRequest, 'applicationType' | 'scopes'>,
+  globals: KnownGlobals = {},
+): boolean | 'unknown' {
   const isPublic = req.applicationType !== 'private';
   const scopes = splitScopes(req.scopes);
   if (isPublic && scopes.includes('launch')) return false;

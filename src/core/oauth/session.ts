@@ -132,7 +132,8 @@ export class TokenSession implements TokenSource {
       this.changes.fire({ reason: 'refreshed', summary: summarizeTokens(next) });
       return next;
     } catch (err) {
-      const error = err instanceof OpenEmrError ? err : new OpenEmrError('unexpected', 'Refreshing the token failed', { cause: err });
+      const error =
+        err instanceof OpenEmrError ? err : new OpenEmrError('unexpected', 'Refreshing the token failed', { cause: err });
       if (['invalid-grant', 'token-revoked', 'client-disabled', 'client-unknown'].includes(error.kind)) {
         // The refresh token is dead: forget the tokens so the UI asks for a new sign-in.
         await this.clear();

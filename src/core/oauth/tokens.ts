@@ -69,7 +69,12 @@ export function droppedScopes(requested: readonly string[], granted: readonly st
  * Builds a TokenSet from a token endpoint answer. When the answer has no `scope`, the grant equals the request
  * (RFC 6749 §5.1). Throws OpenEmrError('unexpected') when the body is not a usable token response.
  */
-export function tokenSetFromResponse(body: unknown, requestedScopes: readonly string[], grant: GrantType, now = Date.now()): TokenSet {
+export function tokenSetFromResponse(
+  body: unknown,
+  requestedScopes: readonly string[],
+  grant: GrantType,
+  now = Date.now(),
+): TokenSet {
   const o = asRecord(body);
   const accessToken = o.access_token;
   if (typeof accessToken !== 'string' || !accessToken) {
@@ -79,7 +84,7 @@ export function tokenSetFromResponse(body: unknown, requestedScopes: readonly st
   const accessClaims = decodeClaims(accessToken);
   const idToken = typeof o.id_token === 'string' && o.id_token ? o.id_token : undefined;
   const fromClaims = typeof accessClaims?.exp === 'number' ? accessClaims.exp * 1000 : undefined;
-  const expiresAt = Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : fromClaims ?? now + 3600_000;
+  const expiresAt = Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : (fromClaims ?? now + 3600_000);
   const responseScopes = typeof o.scope === 'string' ? splitScopes(o.scope) : undefined;
   const requested = splitScopes(requestedScopes);
   const granted = splitScopes([...(responseScopes ?? requested), ...claimScopes(accessClaims)]);
@@ -164,7 +169,9 @@ export function parseTokenSet(text: string | undefined): TokenSet | undefined {
     obtainedAt: typeof o.obtainedAt === 'number' ? o.obtainedAt : 0,
     refreshToken: opt(o.refreshToken),
     idToken: opt(o.idToken),
-    grant: (['authorization_code', 'password', 'refresh_token', 'client_credentials'] as const).find((g) => g === o.grant) ?? 'authorization_code',
+    grant:
+      (['authorization_code', 'password', 'refresh_token', 'client_credentials'] as const).find((g) => g === o.grant) ??
+      'authorization_code',
     grantedScopes: strings(o.grantedScopes),
     requestedScopes: strings(o.requestedScopes),
     droppedScopes: strings(o.droppedScopes),

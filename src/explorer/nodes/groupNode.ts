@@ -30,7 +30,10 @@ export class GroupNode extends PagedNode<Row, Row> {
   }
 
   protected createPager(): PagedList<Row> {
-    return new PagedList<Row>((page) => fetchGroupPage(this.scope.client, this.spec, this.ctx, page, this.query), this.scope.settings().pageSize);
+    return new PagedList<Row>(
+      (page) => fetchGroupPage(this.scope.client, this.spec, this.ctx, page, this.query),
+      this.scope.settings().pageSize,
+    );
   }
 
   protected rowId(row: Row, index: number): string {
@@ -38,7 +41,8 @@ export class GroupNode extends PagedNode<Row, Row> {
   }
 
   protected rowNode(row: Row, id: string): RowNode<Row> {
-    if (this.spec.kind === 'encounter' && this.spec.api === 'standard') return new EncounterNode(this, id, this.scope, this.spec, row, this.ctx);
+    if (this.spec.kind === 'encounter' && this.spec.api === 'standard')
+      return new EncounterNode(this, id, this.scope, this.spec, row, this.ctx);
     return new LeafNode(this, id, this.scope, this.spec, row, this.ctx);
   }
 
@@ -64,7 +68,9 @@ export class EncounterNode extends LeafNode {
   }
 
   override getChildren(): ExplorerNode[] {
-    return this.fixedChildren(() => groupNodes(this, this.scope, ENCOUNTER_GROUPS, { ...this.ctx, eid: encounterNumber(this.row) }));
+    return this.fixedChildren(() =>
+      groupNodes(this, this.scope, ENCOUNTER_GROUPS, { ...this.ctx, eid: encounterNumber(this.row) }),
+    );
   }
 }
 
@@ -82,9 +88,16 @@ abstract class GroupOfGroupsNode extends GroupNode {
 /** Documents: OpenEMR lists them by category (`?path=`), so the group holds one node per category. */
 export class DocumentsNode extends GroupOfGroupsNode {
   override getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve(this.fixedChildren(() =>
-      this.scope.settings().documentCategories.map((category) => new GroupNode(this, this.scope, this.spec, this.ctx, { path: category }, category, `category:${category}`)),
-    ));
+    return Promise.resolve(
+      this.fixedChildren(() =>
+        this.scope
+          .settings()
+          .documentCategories.map(
+            (category) =>
+              new GroupNode(this, this.scope, this.spec, this.ctx, { path: category }, category, `category:${category}`),
+          ),
+      ),
+    );
   }
 }
 

@@ -12,7 +12,12 @@ function groupNode(parent: ExplorerNode, scope: ServerScope, spec: GroupSpec, ct
   return spec.subgroups ? new SubgroupsNode(parent, scope, spec, ctx) : new GroupNode(parent, scope, spec, ctx);
 }
 
-export function groupNodes(parent: ExplorerNode, scope: ServerScope, specs: readonly GroupSpec[], ctx: PathContext): ExplorerNode[] {
+export function groupNodes(
+  parent: ExplorerNode,
+  scope: ServerScope,
+  specs: readonly GroupSpec[],
+  ctx: PathContext,
+): ExplorerNode[] {
   const hide = scope.settings().unreadableGroups === 'hide';
   const nodes: ExplorerNode[] = [];
   for (const spec of specs) {
@@ -20,12 +25,14 @@ export function groupNodes(parent: ExplorerNode, scope: ServerScope, specs: read
     const gate = gateGroup(spec, scope.role, scope.scopes);
     if (gate.readable) nodes.push(groupNode(parent, scope, spec, ctx));
     else if (!hide) {
-      nodes.push(new MessageNode(parent, `${parent.id}/${spec.id}`, spec.label, {
-        description: gate.missingScope ? `needs ${gate.missingScope}` : 'not available',
-        tooltip: gate.reason,
-        icon: 'circle-slash',
-        contextValue: 'group.disabled',
-      }));
+      nodes.push(
+        new MessageNode(parent, `${parent.id}/${spec.id}`, spec.label, {
+          description: gate.missingScope ? `needs ${gate.missingScope}` : 'not available',
+          tooltip: gate.reason,
+          icon: 'circle-slash',
+          contextValue: 'group.disabled',
+        }),
+      );
     }
   }
   return nodes;

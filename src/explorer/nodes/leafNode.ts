@@ -5,10 +5,24 @@ import { rowLabel } from '../labels';
 import { ExplorerNode, type ServerScope } from './base';
 
 const ICONS: Record<LeafKind, string> = {
-  encounter: 'pulse', vital: 'heart', soap_note: 'note', issue: 'issues', appointment: 'calendar', insurance: 'shield',
-  document: 'file', employer: 'briefcase', transaction: 'arrow-swap', person: 'person', facility: 'home',
-  company: 'organization', drug: 'beaker', immunization: 'verified', prescription: 'checklist', procedure: 'tools',
-  option: 'list-flat', fhir: 'flame',
+  encounter: 'pulse',
+  vital: 'heart',
+  soap_note: 'note',
+  issue: 'issues',
+  appointment: 'calendar',
+  insurance: 'shield',
+  document: 'file',
+  employer: 'briefcase',
+  transaction: 'arrow-swap',
+  person: 'person',
+  facility: 'home',
+  company: 'organization',
+  drug: 'beaker',
+  immunization: 'verified',
+  prescription: 'checklist',
+  procedure: 'tools',
+  option: 'list-flat',
+  fhir: 'flame',
 };
 
 export class LeafNode extends ExplorerNode {
@@ -61,9 +75,10 @@ export class LeafNode extends ExplorerNode {
     item.iconPath = new vscode.ThemeIcon(ICONS[this.spec.kind]);
     item.contextValue = this.spec.kind === 'document' ? 'leaf.document' : 'leaf';
     // A document's path downloads the file itself, so a click opens the file rather than the JSON viewer.
-    item.command = this.spec.kind === 'document'
-      ? { command: 'openemr.explorer.openDocument', title: 'Download and Open Document', arguments: [this] }
-      : { command: 'openemr.explorer.open', title: 'Open JSON', arguments: [this] };
+    item.command =
+      this.spec.kind === 'document'
+        ? { command: 'openemr.explorer.openDocument', title: 'Download and Open Document', arguments: [this] }
+        : { command: 'openemr.explorer.open', title: 'Open JSON', arguments: [this] };
     return item;
   }
 }

@@ -32,7 +32,14 @@ export class PatientNode extends ExplorerNode {
     return this.fixedChildren(() => {
       const ctx: PathContext = { puuid: this.patient.uuid, pid: this.patient.pid };
       return patientSections(this.scope.role).map(
-        (section) => new FolderNode(this, section.id, section.label, (folder) => groupNodes(folder, this.scope, section.groups, ctx), section.id === 'fhir' ? 'flame' : 'folder-library'),
+        (section) =>
+          new FolderNode(
+            this,
+            section.id,
+            section.label,
+            (folder) => groupNodes(folder, this.scope, section.groups, ctx),
+            section.id === 'fhir' ? 'flame' : 'folder-library',
+          ),
       );
     });
   }

@@ -39,7 +39,11 @@ export class PatientsNode extends PagedNode<Record<string, unknown>, PatientRow>
   protected createPager(): PagedList<Record<string, unknown>, PatientRow> {
     const { client, role } = this.scope;
     const fetch: PageFetcher<Record<string, unknown>> =
-      role === 'patient' ? () => fetchOwnRecord(client) : role === 'system' ? (page) => fetchFhirPatientsPage(client, page) : (page) => fetchPatientsPage(client, this.search, page);
+      role === 'patient'
+        ? () => fetchOwnRecord(client)
+        : role === 'system'
+          ? (page) => fetchFhirPatientsPage(client, page)
+          : (page) => fetchPatientsPage(client, this.search, page);
     return new PagedList(fetch, this.scope.settings().pageSize, trimPatient);
   }
 
@@ -52,14 +56,22 @@ export class PatientsNode extends PagedNode<Record<string, unknown>, PatientRow>
   }
 
   protected emptyNode(): ExplorerNode {
-    return new MessageNode(this, `${this.id}/empty`, this.filterText ? 'No patient matches the filter' : 'No patients', { icon: 'circle-outline' });
+    return new MessageNode(this, `${this.id}/empty`, this.filterText ? 'No patient matches the filter' : 'No patients', {
+      icon: 'circle-outline',
+    });
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.scope.role === 'patient' ? 'My Record' : 'Patients', vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      this.scope.role === 'patient' ? 'My Record' : 'Patients',
+      vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = this.id;
     this.describe(item, this.filterText ? `filter: ${this.filterText}` : undefined);
-    item.tooltip = this.scope.role === 'patient' ? 'A patient token sees only its own record.' : 'Patients sorted by last name. Use the search action to filter.';
+    item.tooltip =
+      this.scope.role === 'patient'
+        ? 'A patient token sees only its own record.'
+        : 'Patients sorted by last name. Use the search action to filter.';
     item.iconPath = new vscode.ThemeIcon('organization');
     item.contextValue = this.filterText ? 'patients.filtered' : 'patients';
     return item;

@@ -13,9 +13,33 @@ import { MessageNode } from './messageNode';
 import { PatientsNode } from './patientsNode';
 
 const PATIENTS_SPEC: Record<ServerScope['role'], GroupSpec> = {
-  user: { id: 'api:patient', label: 'Patients', api: 'standard', kind: 'person', resource: 'patient', path: '/api/patient', item: 'uuid' },
-  patient: { id: 'portal:patient', label: 'My Record', api: 'portal', kind: 'person', resource: 'patient', path: '/portal/patient', item: 'none' },
-  system: { id: 'fhir:Patient', label: 'Patients', api: 'fhir', kind: 'fhir', resource: 'Patient', path: '/fhir/Patient', item: 'fhir' },
+  user: {
+    id: 'api:patient',
+    label: 'Patients',
+    api: 'standard',
+    kind: 'person',
+    resource: 'patient',
+    path: '/api/patient',
+    item: 'uuid',
+  },
+  patient: {
+    id: 'portal:patient',
+    label: 'My Record',
+    api: 'portal',
+    kind: 'person',
+    resource: 'patient',
+    path: '/portal/patient',
+    item: 'none',
+  },
+  system: {
+    id: 'fhir:Patient',
+    label: 'Patients',
+    api: 'fhir',
+    kind: 'fhir',
+    resource: 'Patient',
+    path: '/fhir/Patient',
+    item: 'fhir',
+  },
 };
 
 export class ServerNode extends ExplorerNode {
@@ -46,10 +70,12 @@ export class ServerNode extends ExplorerNode {
   private buildChildren(): ExplorerNode[] {
     const scope = this.scope;
     if (!scope) {
-      return [new MessageNode(this, `${this.id}/sign-in`, 'Sign in to browse this server', {
-        icon: 'sign-in',
-        command: { command: 'openemr.explorer.signIn', title: 'Sign In', arguments: [this] },
-      })];
+      return [
+        new MessageNode(this, `${this.id}/sign-in`, 'Sign in to browse this server', {
+          icon: 'sign-in',
+          command: { command: 'openemr.explorer.signIn', title: 'Sign In', arguments: [this] },
+        }),
+      ];
     }
     const nodes: ExplorerNode[] = [];
     const patients = groupNodes(this, scope, [PATIENTS_SPEC[scope.role]], {});
@@ -58,10 +84,26 @@ export class ServerNode extends ExplorerNode {
     if (scope.role === 'user') {
       nodes.push(...groupNodes(this, scope, SERVER_COLLECTIONS, {}));
       if (gateGroup(optionListGroup('sex'), scope.role, scope.scopes).readable) {
-        nodes.push(new FolderNode(this, 'lists', 'Lists', (folder) => groupNodes(folder, scope, KNOWN_LISTS.map(optionListGroup), {}), 'list-flat', 'GET /api/list/:list_name'));
+        nodes.push(
+          new FolderNode(
+            this,
+            'lists',
+            'Lists',
+            (folder) => groupNodes(folder, scope, KNOWN_LISTS.map(optionListGroup), {}),
+            'list-flat',
+            'GET /api/list/:list_name',
+          ),
+        );
       }
     }
-    const fhir = new FolderNode(this, 'fhir', 'FHIR', (folder) => groupNodes(folder, scope, SERVER_FHIR_COLLECTIONS, {}), 'flame', 'FHIR R4 resources not tied to a patient');
+    const fhir = new FolderNode(
+      this,
+      'fhir',
+      'FHIR',
+      (folder) => groupNodes(folder, scope, SERVER_FHIR_COLLECTIONS, {}),
+      'flame',
+      'FHIR R4 resources not tied to a patient',
+    );
     if (!scope.server.apis || scope.server.apis.includes('fhir')) nodes.push(fhir);
     return nodes;
   }
@@ -70,9 +112,15 @@ export class ServerNode extends ExplorerNode {
     const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const { status, account, error } = this.state;
-    item.description = status === 'signed-in' ? `signed in${account ? ` as ${account}` : ''}` : status === 'error' ? 'error' : 'signed out';
-    item.tooltip = [this.name, item.description, error, this.state.scopes.length ? `Scopes: ${this.state.scopes.join(' ')}` : ''].filter(Boolean).join('\n');
-    item.iconPath = new vscode.ThemeIcon(status === 'signed-in' ? 'vm-active' : status === 'error' ? 'vm-outline' : 'vm', status === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
+    item.description =
+      status === 'signed-in' ? `signed in${account ? ` as ${account}` : ''}` : status === 'error' ? 'error' : 'signed out';
+    item.tooltip = [this.name, item.description, error, this.state.scopes.length ? `Scopes: ${this.state.scopes.join(' ')}` : '']
+      .filter(Boolean)
+      .join('\n');
+    item.iconPath = new vscode.ThemeIcon(
+      status === 'signed-in' ? 'vm-active' : status === 'error' ? 'vm-outline' : 'vm',
+      status === 'error' ? new vscode.ThemeColor('errorForeground') : undefined,
+    );
     item.contextValue = status === 'signed-in' ? 'server.signedIn' : status === 'error' ? 'server.error' : 'server.signedOut';
     return item;
   }

@@ -126,7 +126,15 @@ export class ViewerApp {
     bar.setAttribute('role', 'toolbar');
     const level = el('select', 'level');
     level.setAttribute('aria-label', 'Expand to level');
-    for (const [label, depth] of [['Level…', -1], ['Collapse all', 0], ['Level 1', 1], ['Level 2', 2], ['Level 3', 3], ['Level 4', 4], ['Expand all', 64]] as const) {
+    for (const [label, depth] of [
+      ['Level…', -1],
+      ['Collapse all', 0],
+      ['Level 1', 1],
+      ['Level 2', 2],
+      ['Level 3', 3],
+      ['Level 4', 4],
+      ['Expand all', 64],
+    ] as const) {
       const option = el('option', undefined, label);
       option.value = String(depth);
       level.append(option);
@@ -161,7 +169,9 @@ export class ViewerApp {
       wrapToggle,
       this.search?.element ?? el('span'),
       button('Copy', 'Copy the selected value', () => this.copy(copyText(this.selected().value), 'value')),
-      button('JSONPath', 'Copy the JSONPath of the selected row', () => this.copy(toJsonPath(pathOf(this.selected())), 'JSONPath')),
+      button('JSONPath', 'Copy the JSONPath of the selected row', () =>
+        this.copy(toJsonPath(pathOf(this.selected())), 'JSONPath'),
+      ),
       fhirCopy,
       button('Open in Editor', 'Open the document as an untitled JSON editor', () => this.host.post({ type: 'openInEditor' })),
     );

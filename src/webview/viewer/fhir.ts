@@ -164,7 +164,12 @@ const summarizers: Record<string, Summarizer> = {
     fields: fields([
       ['Clinical status', codeText(a.clinicalStatus)],
       ['Criticality', a.criticality],
-      ['Reaction', list(a.reaction).flatMap((r) => list(r.manifestation).map(codeText)).join(', ')],
+      [
+        'Reaction',
+        list(a.reaction)
+          .flatMap((r) => list(r.manifestation).map(codeText))
+          .join(', '),
+      ],
       ['Patient', reference(a.patient)],
     ]),
   }),

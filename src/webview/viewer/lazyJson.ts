@@ -63,7 +63,17 @@ function skipValue(text: string, i: number): number {
   let p = i;
   for (;;) {
     const ch = text.charCodeAt(p);
-    if (Number.isNaN(ch) || ch === COMMA || ch === CLOSE_OBJECT || ch === CLOSE_ARRAY || ch === 32 || ch === 10 || ch === 13 || ch === 9) break;
+    if (
+      Number.isNaN(ch) ||
+      ch === COMMA ||
+      ch === CLOSE_OBJECT ||
+      ch === CLOSE_ARRAY ||
+      ch === 32 ||
+      ch === 10 ||
+      ch === 13 ||
+      ch === 9
+    )
+      break;
     p++;
   }
   if (p === i) throw new SyntaxError(`Unexpected character at position ${i} in JSON`);

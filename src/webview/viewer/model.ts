@@ -146,9 +146,7 @@ export class JsonTreeModel {
     for (const segment of path) {
       if (!isContainer(node.value)) return undefined;
       const children = childrenOf(node);
-      const next = Array.isArray(node.value)
-        ? children[segment as number]
-        : children.find((c) => c.key === segment);
+      const next = Array.isArray(node.value) ? children[segment as number] : children.find((c) => c.key === segment);
       if (!next) return undefined;
       node = next;
     }

@@ -56,7 +56,12 @@ export function bundleTable(entries: unknown[], onPick: (index: number) => void)
   const section = el('section', 'bundle');
   section.append(el('h2', undefined, `Bundle: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`));
   const head = el('div', 'bundle-row bundle-head');
-  head.append(el('span', 'col-index', '#'), el('span', 'col-type', 'Type'), el('span', 'col-id', 'Id'), el('span', 'col-display', 'Display'));
+  head.append(
+    el('span', 'col-index', '#'),
+    el('span', 'col-type', 'Type'),
+    el('span', 'col-id', 'Id'),
+    el('span', 'col-display', 'Display'),
+  );
   const list = new VirtualList('bundle-list', tableRowHeight, (i, row) => {
     const entry = bundleRow(entries[i], i);
     row.textContent = '';

@@ -61,7 +61,13 @@ export class TreeView {
     const container = isContainer(node.value);
     if (container) row.setAttribute('aria-expanded', String(node.expanded));
     else row.removeAttribute('aria-expanded');
-    row.append(el('span', container ? `twisty ${node.expanded ? 'open' : 'closed'}` : 'twisty', container ? (node.expanded ? '▾' : '▸') : ''));
+    row.append(
+      el(
+        'span',
+        container ? `twisty ${node.expanded ? 'open' : 'closed'}` : 'twisty',
+        container ? (node.expanded ? '▾' : '▸') : '',
+      ),
+    );
     if (node.key !== undefined) {
       const key = el('span', typeof node.key === 'number' ? 'key index' : 'key', String(node.key));
       if (typeof node.key === 'string' && this.matches(node.key)) key.classList.add('match');

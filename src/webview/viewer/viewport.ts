@@ -23,7 +23,12 @@ export function computeWindow(
   const visible = Math.ceil(clientHeight / rowHeight) + 1;
   if (natural <= maxHeight) {
     const first = Math.max(0, Math.min(count - 1, Math.floor(scrollTop / rowHeight)));
-    return { first: Math.max(0, first), last: Math.min(count, first + visible), offsetTop: Math.max(0, first) * rowHeight, totalHeight };
+    return {
+      first: Math.max(0, first),
+      last: Math.min(count, first + visible),
+      offsetTop: Math.max(0, first) * rowHeight,
+      totalHeight,
+    };
   }
   const scrollable = Math.max(1, totalHeight - clientHeight);
   const fraction = Math.min(1, Math.max(0, scrollTop / scrollable));
@@ -38,7 +43,13 @@ export function computeWindow(
 }
 
 /** The scrollTop that brings `index` to the top of the viewport (inverse of computeWindow). */
-export function scrollTopFor(index: number, clientHeight: number, count: number, rowHeight: number, maxHeight = 8_000_000): number {
+export function scrollTopFor(
+  index: number,
+  clientHeight: number,
+  count: number,
+  rowHeight: number,
+  maxHeight = 8_000_000,
+): number {
   const natural = count * rowHeight;
   if (natural <= maxHeight) return index * rowHeight;
   const span = Math.max(1, count - clientHeight / rowHeight);

@@ -6,8 +6,18 @@ function patient(i: number): object {
   return {
     resourceType: 'Patient',
     id: `pat-${i.toString(16).padStart(8, '0')}`,
-    meta: { versionId: '1', lastUpdated: '2025-01-02T03:04:05+00:00', profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient'] },
-    identifier: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'PT' }] }, system: 'http://terminology.hl7.org/CodeSystem/v2-0203', value: String(1000 + i) }],
+    meta: {
+      versionId: '1',
+      lastUpdated: '2025-01-02T03:04:05+00:00',
+      profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient'],
+    },
+    identifier: [
+      {
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'PT' }] },
+        system: 'http://terminology.hl7.org/CodeSystem/v2-0203',
+        value: String(1000 + i),
+      },
+    ],
     active: true,
     name: [{ use: 'official', family: families[i % 10], given: [givens[(i * 7) % 10]] }],
     telecom: [{ system: 'phone', value: `555-${String(i % 10000).padStart(4, '0')}`, use: 'home' }],
@@ -36,10 +46,19 @@ export function syntheticBundle(targetBytes: number): string {
   let size = 0;
   for (let i = 0; size < targetBytes; i++) {
     const resource = i % 2 === 0 ? patient(i) : observation(i);
-    const entry = JSON.stringify({ fullUrl: `https://emr.example/apis/default/fhir/${(resource as { resourceType: string }).resourceType}/${i}`, resource });
+    const entry = JSON.stringify({
+      fullUrl: `https://emr.example/apis/default/fhir/${(resource as { resourceType: string }).resourceType}/${i}`,
+      resource,
+    });
     parts.push(entry);
     size += entry.length + 1;
   }
-  const head = { resourceType: 'Bundle', id: 'bench', type: 'collection', total: parts.length, link: [{ relation: 'self', url: 'https://emr.example/apis/default/fhir/Patient' }] };
+  const head = {
+    resourceType: 'Bundle',
+    id: 'bench',
+    type: 'collection',
+    total: parts.length,
+    link: [{ relation: 'self', url: 'https://emr.example/apis/default/fhir/Patient' }],
+  };
   return `${JSON.stringify(head).slice(0, -1)},"entry":[${parts.join(',')}]}`;
 }

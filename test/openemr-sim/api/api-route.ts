@@ -20,7 +20,13 @@ export interface ApiRoute extends Route<ApiContext> {
   exists?: (params: Params, flavor: 7 | 8) => boolean;
 }
 
-export function apiRoute(method: string, pattern: string, resource: ApiRoute['resource'], handler: ApiRoute['handler'], extra: Partial<ApiRoute> = {}): ApiRoute {
+export function apiRoute(
+  method: string,
+  pattern: string,
+  resource: ApiRoute['resource'],
+  handler: ApiRoute['handler'],
+  extra: Partial<ApiRoute> = {},
+): ApiRoute {
   const last = pattern.split('/').pop() ?? '';
   return { ...route(method, pattern, handler), resource, instance: last.startsWith(':'), ...extra };
 }

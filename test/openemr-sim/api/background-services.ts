@@ -48,9 +48,19 @@ function dueAt(service: BackgroundService): number {
 
 /** The services of one simulator; fresh (never run) after start and after a reset. */
 export class BackgroundServiceTable {
-  private readonly rows: BackgroundService[] = SEEDS.map(([name, title, active, execute_interval, fn, require_once, sort_order]) => ({
-    name, title, active, running: 0, next_run: NEVER_RUN, execute_interval, function: fn, require_once, sort_order,
-  }));
+  private readonly rows: BackgroundService[] = SEEDS.map(
+    ([name, title, active, execute_interval, fn, require_once, sort_order]) => ({
+      name,
+      title,
+      active,
+      running: 0,
+      next_run: NEVER_RUN,
+      execute_interval,
+      function: fn,
+      require_once,
+      sort_order,
+    }),
+  );
 
   /** By sort_order, then name: the order the runner walks them. */
   all(): BackgroundService[] {
@@ -79,12 +89,32 @@ export class BackgroundServiceTable {
 
 /** The routes; 8.x only. The scope resource is `background_service` (user/background_service.s, .r, .c). */
 export const BACKGROUND_SERVICE_ROUTES: ApiRoute[] = [
-  api('GET', '/api/background_service', 'background_service', (ctx) => listReply(ctx, ctx.state.backgroundServices.all()), { v8: true }),
-  api('GET', '/api/background_service/:name', 'background_service', (ctx, params) => itemReply(ctx.state.backgroundServices.find(params.name)), { v8: true }),
-  api('POST', '/api/background_service/$run', 'background_service', (ctx) => envelopeReply({ results: ctx.state.backgroundServices.runDue() }), { v8: true }),
-  api('POST', '/api/background_service/:name/run', 'background_service', (ctx, params) => {
-    const services = ctx.state.backgroundServices;
-    if (!services.find(params.name)) return itemReply(undefined);
-    return envelopeReply({ results: [{ name: params.name, status: services.run(params.name, true) }] });
-  }, { v8: true }),
+  api('GET', '/api/background_service', 'background_service', (ctx) => listReply(ctx, ctx.state.backgroundServices.all()), {
+    v8: true,
+  }),
+  api(
+    'GET',
+    '/api/background_service/:name',
+    'background_service',
+    (ctx, params) => itemReply(ctx.state.backgroundServices.find(params.name)),
+    { v8: true },
+  ),
+  api(
+    'POST',
+    '/api/background_service/$run',
+    'background_service',
+    (ctx) => envelopeReply({ results: ctx.state.backgroundServices.runDue() }),
+    { v8: true },
+  ),
+  api(
+    'POST',
+    '/api/background_service/:name/run',
+    'background_service',
+    (ctx, params) => {
+      const services = ctx.state.backgroundServices;
+      if (!services.find(params.name)) return itemReply(undefined);
+      return envelopeReply({ results: [{ name: params.name, status: services.run(params.name, true) }] });
+    },
+    { v8: true },
+  ),
 ];

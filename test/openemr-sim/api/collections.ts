@@ -23,9 +23,8 @@ export interface ChildSpec {
 }
 
 function findChild(ctx: ApiContext, spec: ChildSpec, patient: PatientRecord, id: string, eid?: number): ChildRow | undefined {
-  return ctx.state.data.childrenOf(patient.pid)[spec.kind].find(
-    (r) => (spec.idBy === 'uuid' ? r.uuid === id : String(r.id) === id) && (eid === undefined || r.eid === eid),
-  );
+  const rows = ctx.state.data.childrenOf(patient.pid)[spec.kind];
+  return rows.find((r) => (spec.idBy === 'uuid' ? r.uuid === id : String(r.id) === id) && (eid === undefined || r.eid === eid));
 }
 
 function encounterOf(ctx: ApiContext, patient: PatientRecord, eid: string): number {
@@ -39,53 +38,74 @@ export function childRoutes(spec: ChildSpec): ApiRoute[] {
   const rows = (ctx: ApiContext, params: Params) => {
     const patient = parentOf(ctx, params, spec.parent);
     const eid = spec.encounterScoped ? encounterOf(ctx, patient, params.eid) : undefined;
-    return { patient, eid, list: ctx.state.data.childrenOf(patient.pid)[spec.kind].filter((r) => eid === undefined || r.eid === eid) };
+    return {
+      patient,
+      eid,
+      list: ctx.state.data.childrenOf(patient.pid)[spec.kind].filter((r) => eid === undefined || r.eid === eid),
+    };
   };
   const out: ApiRoute[] = [];
   if (spec.methods.includes('list')) {
-    out.push(api('GET', base, scopeName, (ctx, params) => {
-      const p = pagingOf(ctx.query);
-      return listReply(ctx, sortRows(rows(ctx, params).list.map((r) => withPuuid(ctx, r)), p.sort), p);
-    }));
+    out.push(
+      api('GET', base, scopeName, (ctx, params) => {
+        const p = pagingOf(ctx.query);
+        return listReply(
+          ctx,
+          sortRows(
+            rows(ctx, params).list.map((r) => withPuuid(ctx, r)),
+            p.sort,
+          ),
+          p,
+        );
+      }),
+    );
   }
   if (spec.methods.includes('get')) {
-    out.push(api('GET', `${base}/:id`, scopeName, (ctx, params) => {
-      const { patient, eid } = rows(ctx, params);
-      const row = findChild(ctx, spec, patient, params.id, eid);
-      return itemReply(row && withPuuid(ctx, row));
-    }));
+    out.push(
+      api('GET', `${base}/:id`, scopeName, (ctx, params) => {
+        const { patient, eid } = rows(ctx, params);
+        const row = findChild(ctx, spec, patient, params.id, eid);
+        return itemReply(row && withPuuid(ctx, row));
+      }),
+    );
   }
   if (spec.methods.includes('post')) {
-    out.push(api('POST', base, scopeName, (ctx, params) => {
-      const { patient, eid } = rows(ctx, params);
-      const body = jsonBody(ctx);
-      requireFields(body, spec.required ?? []);
-      const identity = ctx.state.data.newChildIdentity(patient.pid);
-      const row = mergeScalars({ ...identity, ...(eid === undefined ? {} : { eid, encounter: eid }) } as ChildRow, body);
-      if (spec.kind === 'encounter') Object.assign(row, { encounter: row.id, eid: row.id, date: row.date ?? sqlNow() });
-      if (spec.kind === 'appointment') Object.assign(row, { pc_eid: row.id, pc_uuid: row.uuid, pc_pid: String(patient.pid) });
-      ctx.state.data.putChild(spec.kind, row);
-      return itemReply(withPuuid(ctx, row), spec.createStatus ?? 200);
-    }));
+    out.push(
+      api('POST', base, scopeName, (ctx, params) => {
+        const { patient, eid } = rows(ctx, params);
+        const body = jsonBody(ctx);
+        requireFields(body, spec.required ?? []);
+        const identity = ctx.state.data.newChildIdentity(patient.pid);
+        const row = mergeScalars({ ...identity, ...(eid === undefined ? {} : { eid, encounter: eid }) } as ChildRow, body);
+        if (spec.kind === 'encounter') Object.assign(row, { encounter: row.id, eid: row.id, date: row.date ?? sqlNow() });
+        if (spec.kind === 'appointment') Object.assign(row, { pc_eid: row.id, pc_uuid: row.uuid, pc_pid: String(patient.pid) });
+        ctx.state.data.putChild(spec.kind, row);
+        return itemReply(withPuuid(ctx, row), spec.createStatus ?? 200);
+      }),
+    );
   }
   if (spec.methods.includes('put')) {
-    out.push(api('PUT', `${base}/:id`, scopeName, (ctx, params) => {
-      const { patient, eid } = rows(ctx, params);
-      const existing = findChild(ctx, spec, patient, params.id, eid);
-      if (!existing) return itemReply(undefined);
-      const row = mergeScalars(existing, jsonBody(ctx), ['id', 'uuid', 'pid', 'eid', 'encounter']);
-      ctx.state.data.putChild(spec.kind, row);
-      return itemReply(withPuuid(ctx, row));
-    }));
+    out.push(
+      api('PUT', `${base}/:id`, scopeName, (ctx, params) => {
+        const { patient, eid } = rows(ctx, params);
+        const existing = findChild(ctx, spec, patient, params.id, eid);
+        if (!existing) return itemReply(undefined);
+        const row = mergeScalars(existing, jsonBody(ctx), ['id', 'uuid', 'pid', 'eid', 'encounter']);
+        ctx.state.data.putChild(spec.kind, row);
+        return itemReply(withPuuid(ctx, row));
+      }),
+    );
   }
   if (spec.methods.includes('delete')) {
-    out.push(api('DELETE', `${base}/:id`, scopeName, (ctx, params) => {
-      const { patient } = rows(ctx, params);
-      const existing = findChild(ctx, spec, patient, params.id);
-      if (!existing) return itemReply(undefined);
-      ctx.state.data.deleteChild(spec.kind, patient.pid, existing.id);
-      return reply.json(200, { validationErrors: [], internalErrors: [], data: { message: 'record deleted' } });
-    }));
+    out.push(
+      api('DELETE', `${base}/:id`, scopeName, (ctx, params) => {
+        const { patient } = rows(ctx, params);
+        const existing = findChild(ctx, spec, patient, params.id);
+        if (!existing) return itemReply(undefined);
+        ctx.state.data.deleteChild(spec.kind, patient.pid, existing.id);
+        return reply.json(200, { validationErrors: [], internalErrors: [], data: { message: 'record deleted' } });
+      }),
+    );
   }
   return out;
 }
@@ -96,10 +116,19 @@ export function crossPatientRoutes(kind: ChildKind, path: string = kind): ApiRou
     api('GET', `/api/${path}`, kind, (ctx) => {
       const p = pagingOf(ctx.query);
       const found = ctx.state.data.allChildren(kind, p.sort ? Infinity : wanted(p));
-      return listReply(ctx, sortRows(found.map((r) => withPuuid(ctx, r)), p.sort), p);
+      return listReply(
+        ctx,
+        sortRows(
+          found.map((r) => withPuuid(ctx, r)),
+          p.sort,
+        ),
+        p,
+      );
     }),
     api('GET', `/api/${path}/:uuid`, kind, (ctx, params) => {
-      const row = /^\d+$/.test(params.uuid) ? ctx.state.data.child(kind, Number(params.uuid)) : ctx.state.data.child(kind, params.uuid);
+      const row = /^\d+$/.test(params.uuid)
+        ? ctx.state.data.child(kind, Number(params.uuid))
+        : ctx.state.data.child(kind, params.uuid);
       return itemReply(row && withPuuid(ctx, row));
     }),
   ];
@@ -113,7 +142,13 @@ export function globalRoutes(kind: GlobalKind, idBy: 'uuid' | 'id', writable: bo
     api('GET', `/api/${kind}`, kind, (ctx) => {
       const p = pagingOf(ctx.query);
       const filters = [...ctx.query].filter(([k]) => !k.startsWith('_'));
-      const rows = ctx.state.data.globals[kind].filter((r) => filters.every(([k, v]) => String(r[k] ?? '').toLowerCase().startsWith(v.toLowerCase())));
+      const rows = ctx.state.data.globals[kind].filter((r) =>
+        filters.every(([k, v]) =>
+          String(r[k] ?? '')
+            .toLowerCase()
+            .startsWith(v.toLowerCase()),
+        ),
+      );
       return listReply(ctx, sortRows(rows, p.sort), p);
     }),
     api('GET', `/api/${kind}/:id`, kind, (ctx, params) => itemReply(find(ctx, params.id))),

@@ -35,7 +35,10 @@ function link(ctx: RequestContext, offset: number, count: number): string {
 
 export function sortRows<T extends Row>(rows: T[], spec: string): T[] {
   if (!spec) return rows;
-  const keys = spec.split(',').filter(Boolean).map((k) => (k.startsWith('-') ? [k.slice(1), -1] as const : [k, 1] as const));
+  const keys = spec
+    .split(',')
+    .filter(Boolean)
+    .map((k) => (k.startsWith('-') ? ([k.slice(1), -1] as const) : ([k, 1] as const)));
   return [...rows].sort((a, b) => {
     for (const [field, dir] of keys) {
       const x = a[field] ?? '';

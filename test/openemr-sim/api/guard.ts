@@ -21,14 +21,17 @@ export async function authenticate(ctx: RequestContext, api: ApiKind): Promise<A
   const jwt = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '';
   const claims = await state.key.verify(jwt, state.oauthBase(ctx.site));
   const record = claims ? state.tokens.access.get(String(claims.jti)) : undefined;
-  if (!record || record.exp <= Date.now() || record.site !== ctx.site) fail(state.errors.badToken('Access token could not be verified'));
+  if (!record || record.exp <= Date.now() || record.site !== ctx.site)
+    fail(state.errors.badToken('Access token could not be verified'));
   if (record.revoked) fail(state.errors.badToken('Access token has been revoked'));
   if (!state.tokens.sessionAlive(record)) fail(oauthErrors.loggedOut());
   const has = (s: string) => record.scopes.includes(s);
   const gateOk =
-    api === 'api' ? record.role === 'users' && has('api:oemr')
-    : api === 'portal' ? record.role === 'patient' && has('api:port')
-    : record.role === 'system' || has('api:fhir');
+    api === 'api'
+      ? record.role === 'users' && has('api:oemr')
+      : api === 'portal'
+        ? record.role === 'patient' && has('api:port')
+        : record.role === 'system' || has('api:fhir');
   if (!gateOk) fail(state.errors.insufficientPermissions());
   return record;
 }
@@ -43,9 +46,14 @@ export function requireScope(ctx: RequestContext, caller: AccessRecord, resource
 /** Letter a request needs: GET instance r, GET collection s, POST c, PUT/PATCH u, DELETE d. */
 export function letterFor(method: string, instance: boolean): Letter {
   switch (method) {
-    case 'POST': return 'c';
-    case 'PUT': case 'PATCH': return 'u';
-    case 'DELETE': return 'd';
-    default: return instance ? 'r' : 's';
+    case 'POST':
+      return 'c';
+    case 'PUT':
+    case 'PATCH':
+      return 'u';
+    case 'DELETE':
+      return 'd';
+    default:
+      return instance ? 'r' : 's';
   }
 }

@@ -11,7 +11,11 @@ import { routesFor } from './standard.js';
 
 const ANONYMOUS: AccessRecord = { jti: '', exp: 0, revoked: true, clientId: '', site: '', scopes: [], role: 'users', sub: '' };
 
-const GLOBAL_OF: Record<ApiKind, 'rest_api' | 'rest_fhir_api' | 'rest_portal_api'> = { api: 'rest_api', fhir: 'rest_fhir_api', portal: 'rest_portal_api' };
+const GLOBAL_OF: Record<ApiKind, 'rest_api' | 'rest_fhir_api' | 'rest_portal_api'> = {
+  api: 'rest_api',
+  fhir: 'rest_fhir_api',
+  portal: 'rest_portal_api',
+};
 
 function tableFor(kind: ApiKind, flavor: 7 | 8): ApiRoute[] {
   if (kind === 'fhir') return FHIR_ROUTES;

@@ -2,7 +2,23 @@
 import type { DataStore, PatientList } from '../data/store.js';
 import type { Paging } from './envelope.js';
 
-export const PATIENT_SEARCH_FIELDS = ['fname', 'lname', 'ss', 'street', 'postal_code', 'city', 'state', 'phone_home', 'phone_biz', 'phone_cell', 'postal_contact', 'sex', 'country_code', 'email', 'DOB'];
+export const PATIENT_SEARCH_FIELDS = [
+  'fname',
+  'lname',
+  'ss',
+  'street',
+  'postal_code',
+  'city',
+  'state',
+  'phone_home',
+  'phone_biz',
+  'phone_cell',
+  'postal_contact',
+  'sex',
+  'country_code',
+  'email',
+  'DOB',
+];
 const EXACT = new Set(['sex', 'DOB', 'postal_code', 'country_code', 'ss']);
 
 /**
@@ -15,8 +31,10 @@ export function filterPatients(data: DataStore, query: URLSearchParams, p: Pagin
     return v ? [[f, v.toLowerCase()] as const] : [];
   });
   if (!filters.length) return p.sort ? data.sortedPatients(p.sort) : data.patientsByPid();
-  return data.sortedPatients(p.sort).filter((pt) => filters.every(([f, v]) => {
-    const have = String(pt[f] ?? '').toLowerCase();
-    return EXACT.has(f) ? have === v : have.startsWith(v);
-  }));
+  return data.sortedPatients(p.sort).filter((pt) =>
+    filters.every(([f, v]) => {
+      const have = String(pt[f] ?? '').toLowerCase();
+      return EXACT.has(f) ? have === v : have.startsWith(v);
+    }),
+  );
 }

@@ -43,8 +43,11 @@ const patientRoutes: ApiRoute[] = [
 ];
 
 /** Listed before insurance/:uuid so the literal segment wins. */
-const swapInsuranceRoute: ApiRoute =
-  api('GET', '/api/patient/:puuid/insurance/$swap-insurance', 'insurance', (ctx, params) => {
+const swapInsuranceRoute: ApiRoute = api(
+  'GET',
+  '/api/patient/:puuid/insurance/$swap-insurance',
+  'insurance',
+  (ctx, params) => {
     const patient = patientByPuuid(ctx, params.puuid);
     const type = ctx.query.get('type');
     const target = ctx.query.get('uuid');
@@ -55,21 +58,60 @@ const swapInsuranceRoute: ApiRoute =
     if (holder) ctx.state.data.putChild('insurance', { ...holder, type: String(moving.type) });
     ctx.state.data.putChild('insurance', { ...moving, type });
     return itemReply(withPuuid(ctx, { ...moving, type }));
-  }, { v8: true, instance: false });
+  },
+  { v8: true, instance: false },
+);
 
 // ---- small fixed answers ----
 
 const fixedRoutes: ApiRoute[] = [
-  api('GET', '/api/list/:list_name', 'list', (ctx, params) => {
-    const list = OPTION_LISTS[params.list_name] ?? [];
-    return listReply(ctx, list.map(([option_id, title], i) => ({ list_id: params.list_name, option_id, title, seq: (i + 1) * 10, is_default: 0, activity: 1 })));
-  }, { instance: false }),
-  api('GET', '/api/insurance_type', 'insurance_type', (ctx) => listReply(ctx, INSURANCE_TYPES.map((t, i) => ({ id: i + 1, type: t })))),
-  api('GET', '/api/version', 'version', (ctx) => itemReply(ctx.state.flavor === 7 ? { v_major: '7', v_minor: '0', v_patch: '3', v_tag: '', v_realpatch: '3', v_database: 501, v_acl: 12 } : { v_major: '8', v_minor: '0', v_patch: '1', v_tag: '-dev', v_realpatch: '0', v_database: 530, v_acl: 13 }), { open: true }),
-  api('GET', '/api/product', 'product', () => itemReply({ name: 'OpenEMR', version: 'simulator', registration_id: null }), { open: true }),
+  api(
+    'GET',
+    '/api/list/:list_name',
+    'list',
+    (ctx, params) => {
+      const list = OPTION_LISTS[params.list_name] ?? [];
+      return listReply(
+        ctx,
+        list.map(([option_id, title], i) => ({
+          list_id: params.list_name,
+          option_id,
+          title,
+          seq: (i + 1) * 10,
+          is_default: 0,
+          activity: 1,
+        })),
+      );
+    },
+    { instance: false },
+  ),
+  api('GET', '/api/insurance_type', 'insurance_type', (ctx) =>
+    listReply(
+      ctx,
+      INSURANCE_TYPES.map((t, i) => ({ id: i + 1, type: t })),
+    ),
+  ),
+  api(
+    'GET',
+    '/api/version',
+    'version',
+    (ctx) =>
+      itemReply(
+        ctx.state.flavor === 7
+          ? { v_major: '7', v_minor: '0', v_patch: '3', v_tag: '', v_realpatch: '3', v_database: 501, v_acl: 12 }
+          : { v_major: '8', v_minor: '0', v_patch: '1', v_tag: '-dev', v_realpatch: '0', v_database: 530, v_acl: 13 },
+      ),
+    { open: true },
+  ),
+  api('GET', '/api/product', 'product', () => itemReply({ name: 'OpenEMR', version: 'simulator', registration_id: null }), {
+    open: true,
+  }),
   api('GET', '/api/patient/:puuid/employer', 'employer', (ctx, params) => {
     const patient = patientByPuuid(ctx, params.puuid);
-    return listReply(ctx, ctx.state.data.childrenOf(patient.pid).employer.map((r) => withPuuid(ctx, r)));
+    return listReply(
+      ctx,
+      ctx.state.data.childrenOf(patient.pid).employer.map((r) => withPuuid(ctx, r)),
+    );
   }),
   api('PUT', '/api/transaction/:tid', 'transaction', (ctx, params) => {
     const existing = /^\d+$/.test(params.tid) ? ctx.state.data.child('transaction', Number(params.tid)) : undefined;
@@ -78,39 +120,138 @@ const fixedRoutes: ApiRoute[] = [
     ctx.state.data.putChild('transaction', row);
     return itemReply(row);
   }),
-  api('POST', '/api/prescription', 'prescription', (ctx) => {
-    const body = jsonBody(ctx);
-    requireFields(body, ['pid', 'drug']);
-    const patient = patientByPid(ctx, String(body.pid));
-    const row = mergeScalars({ ...ctx.state.data.newChildIdentity(patient.pid), active: 1 } as ChildRow, body);
-    ctx.state.data.putChild('prescription', row);
-    return itemReply(withPuuid(ctx, row), 201);
-  }, { v8: true }),
-  api('DELETE', '/api/prescription/:uuid', 'prescription', (ctx, params) => {
-    const row = ctx.state.data.child('prescription', params.uuid);
-    if (!row) return itemReply(undefined);
-    ctx.state.data.deleteChild('prescription', row.pid, row.id);
-    return envelopeReply({ message: 'record deleted' });
-  }, { v8: true }),
+  api(
+    'POST',
+    '/api/prescription',
+    'prescription',
+    (ctx) => {
+      const body = jsonBody(ctx);
+      requireFields(body, ['pid', 'drug']);
+      const patient = patientByPid(ctx, String(body.pid));
+      const row = mergeScalars({ ...ctx.state.data.newChildIdentity(patient.pid), active: 1 } as ChildRow, body);
+      ctx.state.data.putChild('prescription', row);
+      return itemReply(withPuuid(ctx, row), 201);
+    },
+    { v8: true },
+  ),
+  api(
+    'DELETE',
+    '/api/prescription/:uuid',
+    'prescription',
+    (ctx, params) => {
+      const row = ctx.state.data.child('prescription', params.uuid);
+      if (!row) return itemReply(undefined);
+      ctx.state.data.deleteChild('prescription', row.pid, row.id);
+      return envelopeReply({ message: 'record deleted' });
+    },
+    { v8: true },
+  ),
 ];
 
 const LIST_FIELDS = ['title', 'begdate'];
 
 export const STANDARD_ROUTES: ApiRoute[] = [
   ...patientRoutes,
-  ...childRoutes({ kind: 'encounter', path: 'encounter', parent: 'puuid', idBy: 'uuid', methods: ['list', 'get', 'post', 'put'], createStatus: 201 }),
-  ...childRoutes({ kind: 'vital', path: 'vital', parent: 'pid', idBy: 'id', methods: ['list', 'get', 'post', 'put'], encounterScoped: true }),
-  ...childRoutes({ kind: 'soap_note', path: 'soap_note', parent: 'pid', idBy: 'id', methods: ['list', 'get', 'post', 'put'], encounterScoped: true }),
-  ...childRoutes({ kind: 'medical_problem', path: 'medical_problem', parent: 'puuid', idBy: 'uuid', methods: ['list', 'get', 'post', 'put', 'delete'], required: LIST_FIELDS, createStatus: 201 }),
-  ...childRoutes({ kind: 'allergy', path: 'allergy', parent: 'puuid', idBy: 'uuid', methods: ['list', 'get', 'post', 'put', 'delete'], required: LIST_FIELDS, createStatus: 201 }),
-  ...childRoutes({ kind: 'medication', path: 'medication', parent: 'pid', idBy: 'id', methods: ['list', 'get', 'post', 'put', 'delete'], required: LIST_FIELDS }),
-  ...childRoutes({ kind: 'surgery', path: 'surgery', parent: 'pid', idBy: 'id', methods: ['list', 'get', 'post', 'put', 'delete'], required: LIST_FIELDS }),
-  ...childRoutes({ kind: 'dental_issue', path: 'dental_issue', parent: 'pid', idBy: 'id', methods: ['list', 'get', 'post', 'put', 'delete'], required: LIST_FIELDS }),
-  ...childRoutes({ kind: 'appointment', path: 'appointment', parent: 'pid', idBy: 'id', methods: ['list', 'get', 'post', 'delete'], required: ['pc_catid', 'pc_title', 'pc_eventDate', 'pc_startTime'] }),
+  ...childRoutes({
+    kind: 'encounter',
+    path: 'encounter',
+    parent: 'puuid',
+    idBy: 'uuid',
+    methods: ['list', 'get', 'post', 'put'],
+    createStatus: 201,
+  }),
+  ...childRoutes({
+    kind: 'vital',
+    path: 'vital',
+    parent: 'pid',
+    idBy: 'id',
+    methods: ['list', 'get', 'post', 'put'],
+    encounterScoped: true,
+  }),
+  ...childRoutes({
+    kind: 'soap_note',
+    path: 'soap_note',
+    parent: 'pid',
+    idBy: 'id',
+    methods: ['list', 'get', 'post', 'put'],
+    encounterScoped: true,
+  }),
+  ...childRoutes({
+    kind: 'medical_problem',
+    path: 'medical_problem',
+    parent: 'puuid',
+    idBy: 'uuid',
+    methods: ['list', 'get', 'post', 'put', 'delete'],
+    required: LIST_FIELDS,
+    createStatus: 201,
+  }),
+  ...childRoutes({
+    kind: 'allergy',
+    path: 'allergy',
+    parent: 'puuid',
+    idBy: 'uuid',
+    methods: ['list', 'get', 'post', 'put', 'delete'],
+    required: LIST_FIELDS,
+    createStatus: 201,
+  }),
+  ...childRoutes({
+    kind: 'medication',
+    path: 'medication',
+    parent: 'pid',
+    idBy: 'id',
+    methods: ['list', 'get', 'post', 'put', 'delete'],
+    required: LIST_FIELDS,
+  }),
+  ...childRoutes({
+    kind: 'surgery',
+    path: 'surgery',
+    parent: 'pid',
+    idBy: 'id',
+    methods: ['list', 'get', 'post', 'put', 'delete'],
+    required: LIST_FIELDS,
+  }),
+  ...childRoutes({
+    kind: 'dental_issue',
+    path: 'dental_issue',
+    parent: 'pid',
+    idBy: 'id',
+    methods: ['list', 'get', 'post', 'put', 'delete'],
+    required: LIST_FIELDS,
+  }),
+  ...childRoutes({
+    kind: 'appointment',
+    path: 'appointment',
+    parent: 'pid',
+    idBy: 'id',
+    methods: ['list', 'get', 'post', 'delete'],
+    required: ['pc_catid', 'pc_title', 'pc_eventDate', 'pc_startTime'],
+  }),
   swapInsuranceRoute,
-  ...childRoutes({ kind: 'insurance', path: 'insurance', parent: 'puuid', idBy: 'uuid', methods: ['list', 'get', 'post', 'put'], required: ['type', 'provider', 'policy_number'], createStatus: 201 }),
-  ...childRoutes({ kind: 'message', path: 'message', parent: 'pid', idBy: 'id', methods: ['post', 'put', 'delete'], required: ['body', 'groupname', 'from', 'to', 'title', 'message_status'] }),
-  ...childRoutes({ kind: 'transaction', path: 'transaction', parent: 'pid', idBy: 'id', methods: ['list', 'post'], required: ['title', 'body'] }),
+  ...childRoutes({
+    kind: 'insurance',
+    path: 'insurance',
+    parent: 'puuid',
+    idBy: 'uuid',
+    methods: ['list', 'get', 'post', 'put'],
+    required: ['type', 'provider', 'policy_number'],
+    createStatus: 201,
+  }),
+  ...childRoutes({
+    kind: 'message',
+    path: 'message',
+    parent: 'pid',
+    idBy: 'id',
+    methods: ['post', 'put', 'delete'],
+    required: ['body', 'groupname', 'from', 'to', 'title', 'message_status'],
+  }),
+  ...childRoutes({
+    kind: 'transaction',
+    path: 'transaction',
+    parent: 'pid',
+    idBy: 'id',
+    methods: ['list', 'post'],
+    required: ['title', 'body'],
+  }),
   ...documentRoutes,
   ...crossPatientRoutes('medical_problem'),
   ...crossPatientRoutes('allergy'),
@@ -130,4 +271,3 @@ export const STANDARD_ROUTES: ApiRoute[] = [
 export function routesFor(flavor: 7 | 8): ApiRoute[] {
   return flavor === 8 ? STANDARD_ROUTES : STANDARD_ROUTES.filter((r) => !r.v8);
 }
-

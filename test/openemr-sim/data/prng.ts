@@ -49,7 +49,10 @@ export class Rng {
 
   /** A version-4-shaped UUID drawn from this stream. */
   uuid(): string {
-    const word = () => Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
+    const word = () =>
+      Math.floor(this.next() * 4294967296)
+        .toString(16)
+        .padStart(8, '0');
     const a = word();
     const b = word();
     const c = word();

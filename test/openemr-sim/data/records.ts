@@ -32,9 +32,24 @@ export interface PatientRecord extends Row {
 
 /** Per-patient tables; each row has numeric `id`, `uuid` and `pid`. */
 export const CHILD_KINDS = [
-  'encounter', 'vital', 'soap_note', 'medical_problem', 'allergy', 'medication', 'surgery', 'dental_issue',
-  'appointment', 'document', 'insurance', 'employer', 'immunization', 'procedure', 'lab_result', 'prescription',
-  'message', 'transaction',
+  'encounter',
+  'vital',
+  'soap_note',
+  'medical_problem',
+  'allergy',
+  'medication',
+  'surgery',
+  'dental_issue',
+  'appointment',
+  'document',
+  'insurance',
+  'employer',
+  'immunization',
+  'procedure',
+  'lab_result',
+  'prescription',
+  'message',
+  'transaction',
 ] as const;
 export type ChildKind = (typeof CHILD_KINDS)[number];
 
@@ -65,7 +80,29 @@ export function sqlNow(): string {
 /** A new patient row with every column present and empty. */
 export function blankPatient(pid: number, uuid: string): PatientRecord {
   return {
-    id: pid, pid, uuid, pubpid: String(pid), title: '', fname: '', mname: '', lname: '', DOB: '', sex: '', ss: '', street: '', city: '', state: '',
-    postal_code: '', country_code: 'US', phone_home: '', phone_biz: '', phone_cell: '', email: '', race: '', ethnicity: '', status: '', date: sqlNow(),
+    id: pid,
+    pid,
+    uuid,
+    pubpid: String(pid),
+    title: '',
+    fname: '',
+    mname: '',
+    lname: '',
+    DOB: '',
+    sex: '',
+    ss: '',
+    street: '',
+    city: '',
+    state: '',
+    postal_code: '',
+    country_code: 'US',
+    phone_home: '',
+    phone_biz: '',
+    phone_cell: '',
+    email: '',
+    race: '',
+    ethnicity: '',
+    status: '',
+    date: sqlNow(),
   };
 }

@@ -36,7 +36,10 @@ export class DataStore {
   private readonly counters = new Map<number, number>();
   private readonly sorted = new Map<string, PatientRecord[]>();
 
-  constructor(readonly seed: number, private readonly generatedCount: number) {
+  constructor(
+    readonly seed: number,
+    private readonly generatedCount: number,
+  ) {
     this.globals = generateGlobals(seed);
     this.table = new Array<PatientRecord | undefined>(generatedCount);
   }
@@ -104,7 +107,8 @@ export class DataStore {
       length: this.table.length,
       slice: (start = 0, end = this.table.length) => {
         const out: PatientRecord[] = [];
-        for (let pid = start + 1; pid <= Math.min(end, this.table.length); pid++) out.push(this.patientByPid(pid) as PatientRecord);
+        for (let pid = start + 1; pid <= Math.min(end, this.table.length); pid++)
+          out.push(this.patientByPid(pid) as PatientRecord);
         return out;
       },
     };
@@ -123,7 +127,10 @@ export class DataStore {
     if (!spec) return this.allPatients();
     const cached = this.sorted.get(spec);
     if (cached) return cached;
-    const keys = spec.split(',').filter(Boolean).map((k) => (k.startsWith('-') ? { field: k.slice(1), dir: -1 } : { field: k, dir: 1 }));
+    const keys = spec
+      .split(',')
+      .filter(Boolean)
+      .map((k) => (k.startsWith('-') ? { field: k.slice(1), dir: -1 } : { field: k, dir: 1 }));
     const list = [...this.allPatients()].sort((a, b) => {
       for (const { field, dir } of keys) {
         const x = a[field] ?? '';

@@ -1,31 +1,164 @@
 /** Word lists and code tables the synthetic data draws from. */
 
-export const FEMALE_NAMES = ['Mary', 'Patricia', 'Jennifer', 'Linda', 'Elizabeth', 'Barbara', 'Susan', 'Jessica', 'Sarah', 'Karen', 'Nancy', 'Lisa', 'Maria', 'Sofia', 'Aisha', 'Mei', 'Priya', 'Fatima', 'Olga', 'Camila'] as const;
-export const MALE_NAMES = ['James', 'Robert', 'John', 'Michael', 'David', 'William', 'Richard', 'Joseph', 'Thomas', 'Charles', 'Daniel', 'Matthew', 'Jose', 'Ahmed', 'Wei', 'Raj', 'Ivan', 'Kwame', 'Luis', 'Kenji'] as const;
-export const LAST_NAMES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson', 'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson', 'Nguyen', 'Patel', 'Kim', 'Chen', 'Okafor', 'Kowalski', 'Novak', 'Haddad', 'Tanaka', 'Silva'] as const;
-export const STREETS = ['Main', 'Oak', 'Pine', 'Maple', 'Cedar', 'Elm', 'Washington', 'Lake', 'Hill', 'Park', 'River', 'Sunset', 'Highland', 'Church', 'Mill'] as const;
+export const FEMALE_NAMES = [
+  'Mary',
+  'Patricia',
+  'Jennifer',
+  'Linda',
+  'Elizabeth',
+  'Barbara',
+  'Susan',
+  'Jessica',
+  'Sarah',
+  'Karen',
+  'Nancy',
+  'Lisa',
+  'Maria',
+  'Sofia',
+  'Aisha',
+  'Mei',
+  'Priya',
+  'Fatima',
+  'Olga',
+  'Camila',
+] as const;
+export const MALE_NAMES = [
+  'James',
+  'Robert',
+  'John',
+  'Michael',
+  'David',
+  'William',
+  'Richard',
+  'Joseph',
+  'Thomas',
+  'Charles',
+  'Daniel',
+  'Matthew',
+  'Jose',
+  'Ahmed',
+  'Wei',
+  'Raj',
+  'Ivan',
+  'Kwame',
+  'Luis',
+  'Kenji',
+] as const;
+export const LAST_NAMES = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Perez',
+  'Thompson',
+  'White',
+  'Harris',
+  'Sanchez',
+  'Clark',
+  'Ramirez',
+  'Lewis',
+  'Robinson',
+  'Nguyen',
+  'Patel',
+  'Kim',
+  'Chen',
+  'Okafor',
+  'Kowalski',
+  'Novak',
+  'Haddad',
+  'Tanaka',
+  'Silva',
+] as const;
+export const STREETS = [
+  'Main',
+  'Oak',
+  'Pine',
+  'Maple',
+  'Cedar',
+  'Elm',
+  'Washington',
+  'Lake',
+  'Hill',
+  'Park',
+  'River',
+  'Sunset',
+  'Highland',
+  'Church',
+  'Mill',
+] as const;
 export const STREET_KINDS = ['St', 'Ave', 'Rd', 'Blvd', 'Ln', 'Dr', 'Ct'] as const;
 export const PLACES: ReadonlyArray<readonly [city: string, state: string, zip: string]> = [
-  ['Springfield', 'IL', '62701'], ['Portland', 'OR', '97201'], ['Austin', 'TX', '78701'], ['Madison', 'WI', '53703'],
-  ['Burlington', 'VT', '05401'], ['Boise', 'ID', '83702'], ['Raleigh', 'NC', '27601'], ['Tucson', 'AZ', '85701'],
-  ['Albany', 'NY', '12207'], ['Savannah', 'GA', '31401'], ['Fresno', 'CA', '93721'], ['Omaha', 'NE', '68102'],
+  ['Springfield', 'IL', '62701'],
+  ['Portland', 'OR', '97201'],
+  ['Austin', 'TX', '78701'],
+  ['Madison', 'WI', '53703'],
+  ['Burlington', 'VT', '05401'],
+  ['Boise', 'ID', '83702'],
+  ['Raleigh', 'NC', '27601'],
+  ['Tucson', 'AZ', '85701'],
+  ['Albany', 'NY', '12207'],
+  ['Savannah', 'GA', '31401'],
+  ['Fresno', 'CA', '93721'],
+  ['Omaha', 'NE', '68102'],
 ];
 export const RACES = ['white', 'black_or_afri_amer', 'asian', 'amer_ind_or_alaska_native', 'native_hawai_or_pac_island'] as const;
 export const ETHNICITIES = ['not_hisp_or_latin', 'hisp_or_latin'] as const;
 
-export interface CodedItem { title: string; code: string; system: string; display: string }
+export interface CodedItem {
+  title: string;
+  code: string;
+  system: string;
+  display: string;
+}
 
 /** ICD-10 problems, with SNOMED-free displays kept short. */
 export const PROBLEMS: readonly CodedItem[] = [
   { title: 'Essential hypertension', code: 'I10', system: 'ICD10', display: 'Essential (primary) hypertension' },
-  { title: 'Type 2 diabetes mellitus', code: 'E11.9', system: 'ICD10', display: 'Type 2 diabetes mellitus without complications' },
+  {
+    title: 'Type 2 diabetes mellitus',
+    code: 'E11.9',
+    system: 'ICD10',
+    display: 'Type 2 diabetes mellitus without complications',
+  },
   { title: 'Hyperlipidemia', code: 'E78.5', system: 'ICD10', display: 'Hyperlipidemia, unspecified' },
   { title: 'Asthma', code: 'J45.909', system: 'ICD10', display: 'Unspecified asthma, uncomplicated' },
-  { title: 'Major depressive disorder', code: 'F32.9', system: 'ICD10', display: 'Major depressive disorder, single episode, unspecified' },
+  {
+    title: 'Major depressive disorder',
+    code: 'F32.9',
+    system: 'ICD10',
+    display: 'Major depressive disorder, single episode, unspecified',
+  },
   { title: 'Osteoarthritis of knee', code: 'M17.9', system: 'ICD10', display: 'Osteoarthritis of knee, unspecified' },
   { title: 'Hypothyroidism', code: 'E03.9', system: 'ICD10', display: 'Hypothyroidism, unspecified' },
-  { title: 'Gastro-esophageal reflux disease', code: 'K21.9', system: 'ICD10', display: 'Gastro-esophageal reflux disease without esophagitis' },
-  { title: 'Chronic kidney disease, stage 3', code: 'N18.30', system: 'ICD10', display: 'Chronic kidney disease, stage 3 unspecified' },
+  {
+    title: 'Gastro-esophageal reflux disease',
+    code: 'K21.9',
+    system: 'ICD10',
+    display: 'Gastro-esophageal reflux disease without esophagitis',
+  },
+  {
+    title: 'Chronic kidney disease, stage 3',
+    code: 'N18.30',
+    system: 'ICD10',
+    display: 'Chronic kidney disease, stage 3 unspecified',
+  },
   { title: 'Migraine', code: 'G43.909', system: 'ICD10', display: 'Migraine, unspecified, not intractable' },
 ];
 
@@ -51,9 +184,25 @@ export const DRUGS: ReadonlyArray<{ name: string; rxnorm: string; dose: string; 
   { name: 'Ibuprofen 400 MG Oral Tablet', rxnorm: '197805', dose: '1 tablet every 6 hours as needed', form: 'tablet' },
 ];
 
-export const SURGERIES = ['Appendectomy', 'Cholecystectomy', 'Knee arthroscopy', 'Tonsillectomy', 'Cataract extraction', 'Hernia repair'] as const;
+export const SURGERIES = [
+  'Appendectomy',
+  'Cholecystectomy',
+  'Knee arthroscopy',
+  'Tonsillectomy',
+  'Cataract extraction',
+  'Hernia repair',
+] as const;
 export const DENTAL_ISSUES = ['Dental caries', 'Gingivitis', 'Tooth extraction', 'Root canal'] as const;
-export const ENCOUNTER_REASONS = ['Annual physical', 'Follow-up visit', 'Cough and fever', 'Back pain', 'Medication review', 'Blood pressure check', 'Diabetes follow-up', 'Headache'] as const;
+export const ENCOUNTER_REASONS = [
+  'Annual physical',
+  'Follow-up visit',
+  'Cough and fever',
+  'Back pain',
+  'Medication review',
+  'Blood pressure check',
+  'Diabetes follow-up',
+  'Headache',
+] as const;
 export const VACCINES: ReadonlyArray<{ cvx: string; name: string }> = [
   { cvx: '140', name: 'Influenza, seasonal, injectable, preservative free' },
   { cvx: '208', name: 'COVID-19, mRNA, LNP-S, PF, 30 mcg/0.3 mL dose' },
@@ -76,14 +225,33 @@ export const PROCEDURES: ReadonlyArray<{ code: string; name: string }> = [
 export const INSURANCE_COMPANIES = ['Blue Cross Blue Shield', 'Aetna', 'UnitedHealthcare', 'Cigna', 'Medicare'] as const;
 export const INSURANCE_TYPES = ['primary', 'secondary', 'tertiary'] as const;
 export const DOCUMENT_CATEGORIES = ['Medical Record', 'Lab Report', 'Patient Information'] as const;
-export const PRACTITIONER_SPECIALTIES = ['Family Medicine', 'Internal Medicine', 'Pediatrics', 'Cardiology', 'Dermatology'] as const;
+export const PRACTITIONER_SPECIALTIES = [
+  'Family Medicine',
+  'Internal Medicine',
+  'Pediatrics',
+  'Cardiology',
+  'Dermatology',
+] as const;
 
 /** Lists served by GET /api/list/:list_name. */
 export const OPTION_LISTS: Record<string, ReadonlyArray<readonly [id: string, title: string]>> = {
-  sex: [['Female', 'Female'], ['Male', 'Male'], ['UNK', 'Unknown']],
+  sex: [
+    ['Female', 'Female'],
+    ['Male', 'Male'],
+    ['UNK', 'Unknown'],
+  ],
   race: RACES.map((r) => [r, r.replace(/_/g, ' ')] as const),
   ethnicity: ETHNICITIES.map((e) => [e, e.replace(/_/g, ' ')] as const),
-  marital: [['married', 'Married'], ['single', 'Single'], ['divorced', 'Divorced'], ['widowed', 'Widowed']],
-  language: [['english', 'English'], ['spanish', 'Spanish'], ['chinese', 'Chinese']],
+  marital: [
+    ['married', 'Married'],
+    ['single', 'Single'],
+    ['divorced', 'Divorced'],
+    ['widowed', 'Widowed'],
+  ],
+  language: [
+    ['english', 'English'],
+    ['spanish', 'Spanish'],
+    ['chinese', 'Chinese'],
+  ],
   medical_problem_issue_list: PROBLEMS.map((p) => [p.code, p.title] as const),
 };

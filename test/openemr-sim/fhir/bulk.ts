@@ -48,20 +48,44 @@ function exportableTypes(state: SimState, level: ExportLevel): string[] {
   return level === 'system' ? [...patientTypes, ...types.filter((t) => FHIR_TYPES[t].shared)] : patientTypes;
 }
 
-export function kickOff(state: SimState, site: string, level: ExportLevel, requestUrl: string, query: URLSearchParams, prefer: string | undefined): Reply {
-  if (!/respond-async/i.test(prefer ?? '')) return outcome(400, 'processing', 'Prefer: respond-async header is required for $export');
+export function kickOff(
+  state: SimState,
+  site: string,
+  level: ExportLevel,
+  requestUrl: string,
+  query: URLSearchParams,
+  prefer: string | undefined,
+): Reply {
+  if (!/respond-async/i.test(prefer ?? ''))
+    return outcome(400, 'processing', 'Prefer: respond-async header is required for $export');
   const offered = exportableTypes(state, level);
-  const asked = (query.get('_type') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const asked = (query.get('_type') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = asked.find((t) => !offered.includes(t));
   if (unknown) return outcome(400, 'not-supported', `Resource type ${unknown} is not supported for export`);
   const types = asked.length ? asked : offered;
   const base = state.fhirBase(site);
   const files: ExportFile[] = types.map((type) => {
     const t = FHIR_TYPES[type];
-    const resources: FhirResource[] = t.shared ? t.shared(state.data) : state.data.allPatients().flatMap((p) => t.forPatient?.(state.data, p, base) ?? []);
-    return { id: randomUUID(), type, count: resources.length, ndjson: resources.map((r) => JSON.stringify(r)).join('\n') + (resources.length ? '\n' : '') };
+    const resources: FhirResource[] = t.shared
+      ? t.shared(state.data)
+      : state.data.allPatients().flatMap((p) => t.forPatient?.(state.data, p, base) ?? []);
+    return {
+      id: randomUUID(),
+      type,
+      count: resources.length,
+      ndjson: resources.map((r) => JSON.stringify(r)).join('\n') + (resources.length ? '\n' : ''),
+    };
   });
-  const job: ExportJob = { id: randomUUID(), request: requestUrl, transactionTime: new Date().toISOString(), files, polled: false };
+  const job: ExportJob = {
+    id: randomUUID(),
+    request: requestUrl,
+    transactionTime: new Date().toISOString(),
+    files,
+    polled: false,
+  };
   jobsOf(state).set(job.id, job);
   return { status: 202, headers: { 'Content-Location': `${base}/$bulkdata-status?job=${job.id}` } };
 }
@@ -81,8 +105,11 @@ export function status(state: SimState, site: string, method: string, jobId: str
   }
   const base = state.fhirBase(site);
   return reply.json(200, {
-    transactionTime: job.transactionTime, request: job.request, requiresAccessToken: true,
-    output: job.files.map((f) => ({ type: f.type, url: `${base}/Binary/${f.id}`, count: f.count })), error: [],
+    transactionTime: job.transactionTime,
+    request: job.request,
+    requiresAccessToken: true,
+    output: job.files.map((f) => ({ type: f.type, url: `${base}/Binary/${f.id}`, count: f.count })),
+    error: [],
   });
 }
 

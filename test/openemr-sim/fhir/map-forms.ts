@@ -23,11 +23,24 @@ const TOTAL = { linkId: '/55758-7', code: '55758-7', text: 'Patient Health Quest
 export function phq2Questionnaire(seed: number): Questionnaire {
   const answerOption: QuestionnaireItemAnswerOption[] = ANSWERS.map((a) => ({ valueCoding: { system: LOINC, ...a } }));
   return {
-    resourceType: 'Questionnaire', id: new Rng(seed, 'questionnaire', 'phq-2').uuid(), meta, url: PHQ2_URL, name: 'PHQ2',
-    title: 'Patient Health Questionnaire-2 (PHQ-2)', status: 'active', subjectType: ['Patient'],
+    resourceType: 'Questionnaire',
+    id: new Rng(seed, 'questionnaire', 'phq-2').uuid(),
+    meta,
+    url: PHQ2_URL,
+    name: 'PHQ2',
+    title: 'Patient Health Questionnaire-2 (PHQ-2)',
+    status: 'active',
+    subjectType: ['Patient'],
     code: [{ system: LOINC, code: '55757-9', display: 'Patient Health Questionnaire 2 item (PHQ-2) [Reported]' }],
     item: [
-      ...QUESTIONS.map((q) => ({ linkId: q.linkId, code: [{ system: LOINC, code: q.code }], text: q.text, type: 'choice' as const, required: true, answerOption })),
+      ...QUESTIONS.map((q) => ({
+        linkId: q.linkId,
+        code: [{ system: LOINC, code: q.code }],
+        text: q.text,
+        type: 'choice' as const,
+        required: true,
+        answerOption,
+      })),
       { linkId: TOTAL.linkId, code: [{ system: LOINC, code: TOTAL.code }], text: TOTAL.text, type: 'integer', readOnly: true },
     ],
   };
@@ -39,20 +52,39 @@ export function questionnaireResponses(p: PatientRecord, encounters: ChildRow[])
   if (!latest) return [];
   const rng = new Rng(latest.uuid, 'phq-2');
   const scores = QUESTIONS.map(() => rng.int(0, 3));
-  return [{
-    resourceType: 'QuestionnaireResponse', id: derivedUuid(latest.uuid, 'QuestionnaireResponse'), meta, questionnaire: PHQ2_URL,
-    status: 'completed', subject: patientRef(p), encounter: { reference: `Encounter/${latest.uuid}` }, authored: fhirDateTime(str(latest, 'date')),
-    item: [
-      ...QUESTIONS.map((q, i) => ({ linkId: q.linkId, text: q.text, answer: [{ valueCoding: { system: LOINC, ...ANSWERS[scores[i]] } }] })),
-      { linkId: TOTAL.linkId, text: TOTAL.text, answer: [{ valueInteger: scores[0] + scores[1] }] },
-    ],
-  }];
+  return [
+    {
+      resourceType: 'QuestionnaireResponse',
+      id: derivedUuid(latest.uuid, 'QuestionnaireResponse'),
+      meta,
+      questionnaire: PHQ2_URL,
+      status: 'completed',
+      subject: patientRef(p),
+      encounter: { reference: `Encounter/${latest.uuid}` },
+      authored: fhirDateTime(str(latest, 'date')),
+      item: [
+        ...QUESTIONS.map((q, i) => ({
+          linkId: q.linkId,
+          text: q.text,
+          answer: [{ valueCoding: { system: LOINC, ...ANSWERS[scores[i]] } }],
+        })),
+        { linkId: TOTAL.linkId, text: TOTAL.text, answer: [{ valueInteger: scores[0] + scores[1] }] },
+      ],
+    },
+  ];
 }
 
 /** OpenEMR's option lists (those GET /api/list serves) as ValueSets; the id is the list name with dashes (ids allow no `_`). */
 export function listValueSets(): ValueSet[] {
   return Object.entries(OPTION_LISTS).map(([name, options]) => ({
-    resourceType: 'ValueSet', id: name.replace(/_/g, '-'), meta, url: `http://open-emr.org/ValueSet/${name}`, name, status: 'active',
-    compose: { include: [{ system: `http://open-emr.org/list/${name}`, concept: options.map(([code, display]) => ({ code, display })) }] },
+    resourceType: 'ValueSet',
+    id: name.replace(/_/g, '-'),
+    meta,
+    url: `http://open-emr.org/ValueSet/${name}`,
+    name,
+    status: 'active',
+    compose: {
+      include: [{ system: `http://open-emr.org/list/${name}`, concept: options.map(([code, display]) => ({ code, display })) }],
+    },
   }));
 }

@@ -13,12 +13,27 @@ export function serviceRequestResource(order: ChildRow, p: PatientRecord, kids: 
   const encounter = kids.encounter.find((e) => e.id === order.eid);
   const doctor = data.globals.practitioner.find((d) => d.id === order.provider_id);
   return {
-    resourceType: 'ServiceRequest', id: derivedUuid(order.uuid, 'ServiceRequest'), meta, status: 'completed', intent: 'order',
+    resourceType: 'ServiceRequest',
+    id: derivedUuid(order.uuid, 'ServiceRequest'),
+    meta,
+    status: 'completed',
+    intent: 'order',
     category: [{ coding: [{ system: SNOMED, code: '108252007', display: 'Laboratory procedure' }] }],
-    code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: str(order, 'code'), display: str(order, 'name') }], text: str(order, 'name') },
-    subject: patientRef(p), authoredOn: fhirDateTime(str(order, 'date')),
+    code: {
+      coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: str(order, 'code'), display: str(order, 'name') }],
+      text: str(order, 'name'),
+    },
+    subject: patientRef(p),
+    authoredOn: fhirDateTime(str(order, 'date')),
     ...(encounter ? { encounter: { reference: `Encounter/${encounter.uuid}` } } : {}),
-    ...(doctor ? { requester: { reference: `Practitioner/${str(doctor, 'uuid')}`, display: `${str(doctor, 'fname')} ${str(doctor, 'lname')}` } } : {}),
+    ...(doctor
+      ? {
+          requester: {
+            reference: `Practitioner/${str(doctor, 'uuid')}`,
+            display: `${str(doctor, 'fname')} ${str(doctor, 'lname')}`,
+          },
+        }
+      : {}),
   };
 }
 
@@ -26,9 +41,13 @@ export function serviceRequestResource(order: ChildRow, p: PatientRecord, kids: 
 export function specimenResource(lab: ChildRow, p: PatientRecord, kids: Children): Specimen {
   const order = kids.procedure.find((o) => o.id === lab.procedure_id);
   return {
-    resourceType: 'Specimen', id: derivedUuid(lab.uuid, 'Specimen'), meta, status: 'available',
+    resourceType: 'Specimen',
+    id: derivedUuid(lab.uuid, 'Specimen'),
+    meta,
+    status: 'available',
     type: { coding: [{ system: SNOMED, code: '119297000', display: 'Blood specimen' }] },
-    subject: patientRef(p), receivedTime: fhirDateTime(str(lab, 'date')),
+    subject: patientRef(p),
+    receivedTime: fhirDateTime(str(lab, 'date')),
     collection: { collectedDateTime: fhirDateTime(str(lab, 'date')) },
     ...(order ? { request: [{ reference: `ServiceRequest/${derivedUuid(order.uuid, 'ServiceRequest')}` }] } : {}),
   };
@@ -37,11 +56,22 @@ export function specimenResource(lab: ChildRow, p: PatientRecord, kids: Children
 /** Each prescription was filled once. */
 export function medicationDispenseResource(rx: ChildRow, p: PatientRecord): MedicationDispense {
   return {
-    resourceType: 'MedicationDispense', id: derivedUuid(rx.uuid, 'MedicationDispense'), meta, status: 'completed',
-    medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: str(rx, 'rxnorm_drugcode'), display: str(rx, 'drug') }], text: str(rx, 'drug') },
-    subject: patientRef(p), authorizingPrescription: [{ reference: `MedicationRequest/${rx.uuid}` }],
-    quantity: { value: num(rx, 'quantity') || 30, unit: 'each' }, daysSupply: { value: 30, unit: 'days', system: 'http://unitsofmeasure.org', code: 'd' },
-    whenHandedOver: str(rx, 'start_date') || undefined, dosageInstruction: [{ text: str(rx, 'dosage') }],
+    resourceType: 'MedicationDispense',
+    id: derivedUuid(rx.uuid, 'MedicationDispense'),
+    meta,
+    status: 'completed',
+    medicationCodeableConcept: {
+      coding: [
+        { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: str(rx, 'rxnorm_drugcode'), display: str(rx, 'drug') },
+      ],
+      text: str(rx, 'drug'),
+    },
+    subject: patientRef(p),
+    authorizingPrescription: [{ reference: `MedicationRequest/${rx.uuid}` }],
+    quantity: { value: num(rx, 'quantity') || 30, unit: 'each' },
+    daysSupply: { value: 30, unit: 'days', system: 'http://unitsofmeasure.org', code: 'd' },
+    whenHandedOver: str(rx, 'start_date') || undefined,
+    dosageInstruction: [{ text: str(rx, 'dosage') }],
   };
 }
 
@@ -59,13 +89,20 @@ export function deviceResources(p: PatientRecord): Device[] {
   const di = rng.digits(14);
   const lot = `L${rng.digits(5)}`;
   const serial = `SN${rng.digits(8)}`;
-  return [{
-    resourceType: 'Device', id: derivedUuid(p.uuid, 'Device'), meta, status: 'active',
-    udiCarrier: [{ deviceIdentifier: di, carrierHRF: `(01)${di}(10)${lot}(21)${serial}` }],
-    lotNumber: lot, serialNumber: serial, manufactureDate: `${2015 + rng.int(0, 8)}-0${rng.int(1, 9)}-15`,
-    type: { coding: [{ system: SNOMED, code: kind.code, display: kind.display }], text: kind.display },
-    patient: patientRef(p),
-  }];
+  return [
+    {
+      resourceType: 'Device',
+      id: derivedUuid(p.uuid, 'Device'),
+      meta,
+      status: 'active',
+      udiCarrier: [{ deviceIdentifier: di, carrierHRF: `(01)${di}(10)${lot}(21)${serial}` }],
+      lotNumber: lot,
+      serialNumber: serial,
+      manufactureDate: `${2015 + rng.int(0, 8)}-0${rng.int(1, 9)}-15`,
+      type: { coding: [{ system: SNOMED, code: kind.code, display: kind.display }], text: kind.display },
+      patient: patientRef(p),
+    },
+  ];
 }
 
 const MEDIA_KINDS = ['image', 'video', 'audio'];
@@ -74,9 +111,15 @@ const MEDIA_KINDS = ['image', 'video', 'audio'];
 export function mediaResource(doc: ChildRow, p: PatientRecord, binaryUrl: string): Media {
   const kind = str(doc, 'mimetype').split('/')[0];
   return {
-    resourceType: 'Media', id: derivedUuid(doc.uuid, 'Media'), meta, status: 'completed',
-    ...(MEDIA_KINDS.includes(kind) ? { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/media-type', code: kind }] } } : {}),
-    subject: patientRef(p), createdDateTime: str(doc, 'docdate') || undefined,
+    resourceType: 'Media',
+    id: derivedUuid(doc.uuid, 'Media'),
+    meta,
+    status: 'completed',
+    ...(MEDIA_KINDS.includes(kind)
+      ? { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/media-type', code: kind }] } }
+      : {}),
+    subject: patientRef(p),
+    createdDateTime: str(doc, 'docdate') || undefined,
     content: { contentType: str(doc, 'mimetype'), url: binaryUrl, title: str(doc, 'filename') },
   };
 }

@@ -7,7 +7,15 @@ import * as V from '../data/vocabulary.js';
 import { derivedUuid, meta, patientRef } from './common.js';
 
 /** OpenEMR appointment status letters (list `apptstat`) to FHIR Appointment.status. */
-const APPOINTMENT_STATUS: Record<string, Appointment['status']> = { '-': 'booked', '@': 'arrived', '>': 'fulfilled', '<': 'checked-in', x: 'cancelled', '?': 'noshow', '~': 'arrived' };
+const APPOINTMENT_STATUS: Record<string, Appointment['status']> = {
+  '-': 'booked',
+  '@': 'arrived',
+  '>': 'fulfilled',
+  '<': 'checked-in',
+  x: 'cancelled',
+  '?': 'noshow',
+  '~': 'arrived',
+};
 
 /** "9:5:0" or "09:05" to "09:05:00". */
 function clock(time: string): string {
@@ -22,16 +30,51 @@ export function appointmentResource(a: ChildRow, p: PatientRecord, globals: Glob
   const doctor = globals.practitioner.find((d) => d.id === a.pc_aid);
   const facility = globals.facility.find((f) => f.id === a.pc_facility);
   return {
-    resourceType: 'Appointment', id: a.uuid, meta, status: APPOINTMENT_STATUS[str(a, 'pc_apptstatus')] ?? 'booked',
-    serviceCategory: [{ coding: [{ system: 'http://open-emr.org/codes/appointment-category', code: str(a, 'pc_catid'), display: str(a, 'pc_catname') || str(a, 'pc_title') }] }],
+    resourceType: 'Appointment',
+    id: a.uuid,
+    meta,
+    status: APPOINTMENT_STATUS[str(a, 'pc_apptstatus')] ?? 'booked',
+    serviceCategory: [
+      {
+        coding: [
+          {
+            system: 'http://open-emr.org/codes/appointment-category',
+            code: str(a, 'pc_catid'),
+            display: str(a, 'pc_catname') || str(a, 'pc_title'),
+          },
+        ],
+      },
+    ],
     description: str(a, 'pc_title'),
-    ...(valid ? { start: start.toISOString().replace('.000', ''), end: new Date(start.getTime() + seconds * 1000).toISOString().replace('.000', '') } : {}),
+    ...(valid
+      ? {
+          start: start.toISOString().replace('.000', ''),
+          end: new Date(start.getTime() + seconds * 1000).toISOString().replace('.000', ''),
+        }
+      : {}),
     minutesDuration: Math.round(seconds / 60),
     ...(str(a, 'pc_hometext') ? { comment: str(a, 'pc_hometext') } : {}),
     participant: [
       { actor: { ...patientRef(p), display: `${p.fname} ${p.lname}` }, status: 'accepted' },
-      ...(doctor ? [{ actor: { reference: `Practitioner/${str(doctor, 'uuid')}`, display: `${str(doctor, 'fname')} ${str(doctor, 'lname')}` }, status: 'accepted' as const }] : []),
-      ...(facility ? [{ actor: { reference: `Location/${str(facility, 'uuid')}`, display: str(facility, 'name') }, status: 'accepted' as const }] : []),
+      ...(doctor
+        ? [
+            {
+              actor: {
+                reference: `Practitioner/${str(doctor, 'uuid')}`,
+                display: `${str(doctor, 'fname')} ${str(doctor, 'lname')}`,
+              },
+              status: 'accepted' as const,
+            },
+          ]
+        : []),
+      ...(facility
+        ? [
+            {
+              actor: { reference: `Location/${str(facility, 'uuid')}`, display: str(facility, 'name') },
+              status: 'accepted' as const,
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -40,8 +83,18 @@ export function appointmentResource(a: ChildRow, p: PatientRecord, globals: Glob
 export function personResource(u: Row, practitioners: Row[]): Person {
   const isPractitioner = practitioners.some((d) => d.uuid === u.uuid);
   return {
-    resourceType: 'Person', id: str(u, 'uuid'), meta, active: num(u, 'active') === 1,
-    name: [{ use: 'official', family: str(u, 'lname'), given: [str(u, 'fname')], ...(str(u, 'title') ? { prefix: [str(u, 'title')] } : {}) }],
+    resourceType: 'Person',
+    id: str(u, 'uuid'),
+    meta,
+    active: num(u, 'active') === 1,
+    name: [
+      {
+        use: 'official',
+        family: str(u, 'lname'),
+        given: [str(u, 'fname')],
+        ...(str(u, 'title') ? { prefix: [str(u, 'title')] } : {}),
+      },
+    ],
     ...(isPractitioner ? { link: [{ target: { reference: `Practitioner/${str(u, 'uuid')}` } }] } : {}),
   };
 }
@@ -61,12 +114,24 @@ export function relatedPersonResource(p: PatientRecord): RelatedPerson {
   const relation = rng.pick(RELATIONSHIPS);
   const female = rng.chance(0.5);
   return {
-    resourceType: 'RelatedPerson', id: derivedUuid(p.uuid, 'RelatedPerson'), meta, active: true, patient: patientRef(p),
+    resourceType: 'RelatedPerson',
+    id: derivedUuid(p.uuid, 'RelatedPerson'),
+    meta,
+    active: true,
+    patient: patientRef(p),
     relationship: [
-      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: relation.code, display: relation.display }] },
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: relation.code, display: relation.display }],
+      },
       { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0131', code: 'C', display: 'Emergency Contact' }] },
     ],
-    name: [{ use: 'official', family: relation.code === 'FRND' ? rng.pick(V.LAST_NAMES) : p.lname, given: [female ? rng.pick(V.FEMALE_NAMES) : rng.pick(V.MALE_NAMES)] }],
+    name: [
+      {
+        use: 'official',
+        family: relation.code === 'FRND' ? rng.pick(V.LAST_NAMES) : p.lname,
+        given: [female ? rng.pick(V.FEMALE_NAMES) : rng.pick(V.MALE_NAMES)],
+      },
+    ],
     telecom: [{ system: 'phone', value: `555-${rng.digits(3)}-${rng.digits(4)}`, use: 'mobile' }],
     gender: female ? 'female' : 'male',
     address: [{ line: [p.street], city: p.city, state: p.state, postalCode: p.postal_code, country: p.country_code }],

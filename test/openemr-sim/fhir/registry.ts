@@ -26,7 +26,10 @@ export const FHIR_TYPES: Record<string, FhirType> = {
     forPatient: (d, p) => {
       const k = kids(d, p);
       const encounterUuid = (eid: unknown) => k.encounter.find((e) => e.id === eid)?.uuid;
-      return [...k.vital.flatMap((v) => C.vitalObservations(v, p, encounterUuid(v.eid))), ...k.lab_result.map((l) => C.labObservation(l, p))];
+      return [
+        ...k.vital.flatMap((v) => C.vitalObservations(v, p, encounterUuid(v.eid))),
+        ...k.lab_result.map((l) => C.labObservation(l, p)),
+      ];
     },
   },
   AllergyIntolerance: { forPatient: (d, p) => kids(d, p).allergy.map((a) => C.allergyResource(a, p)) },
@@ -34,16 +37,22 @@ export const FHIR_TYPES: Record<string, FhirType> = {
   MedicationRequest: { forPatient: (d, p) => kids(d, p).prescription.map((m) => C.medicationRequestResource(m, p)) },
   Immunization: { forPatient: (d, p) => kids(d, p).immunization.map((i) => C.immunizationResource(i, p)) },
   Procedure: { forPatient: (d, p) => kids(d, p).procedure.map((x) => C.procedureResource(x, p)) },
-  DiagnosticReport: { forPatient: (d, p) => kids(d, p).procedure.map((x) => C.diagnosticReportResource(x, kids(d, p).lab_result, p)) },
+  DiagnosticReport: {
+    forPatient: (d, p) => kids(d, p).procedure.map((x) => C.diagnosticReportResource(x, kids(d, p).lab_result, p)),
+  },
   Coverage: { forPatient: (d, p) => kids(d, p).insurance.map((c) => C.coverageResource(c, p, d.globals.insurance_company)) },
-  DocumentReference: { forPatient: (d, p, base) => kids(d, p).document.map((x) => C.documentReferenceResource(x, p, `${base}/Binary/${x.uuid}`)) },
+  DocumentReference: {
+    forPatient: (d, p, base) => kids(d, p).document.map((x) => C.documentReferenceResource(x, p, `${base}/Binary/${x.uuid}`)),
+  },
   CareTeam: { forPatient: (d, p) => [C.careTeamResource(p, d)] },
   CarePlan: { forPatient: (d, p) => [C.carePlanResource(p, d)] },
   Goal: { forPatient: (d, p) => kids(d, p).medical_problem.map((c) => C.goalResource(c, p)) },
   Medication: { shared: (d) => d.globals.drug.map(S.medicationResource) },
   Practitioner: { shared: (d) => d.globals.practitioner.map(S.practitionerResource) },
   PractitionerRole: { shared: (d) => d.globals.practitioner.map((r) => S.practitionerRoleResource(r, d.globals.facility)) },
-  Organization: { shared: (d) => [...d.globals.facility.map(S.facilityOrganization), ...d.globals.insurance_company.map(S.insurerOrganization)] },
+  Organization: {
+    shared: (d) => [...d.globals.facility.map(S.facilityOrganization), ...d.globals.insurance_company.map(S.insurerOrganization)],
+  },
   Location: { shared: (d) => d.globals.facility.map(S.locationResource) },
   Appointment: { forPatient: (d, p) => kids(d, p).appointment.map((a) => P.appointmentResource(a, p, d.globals)) },
   Device: { forPatient: (_d, p) => O.deviceResources(p) },
@@ -52,7 +61,10 @@ export const FHIR_TYPES: Record<string, FhirType> = {
   RelatedPerson: { forPatient: (_d, p) => [P.relatedPersonResource(p)] },
   ServiceRequest: { forPatient: (d, p) => kids(d, p).procedure.map((x) => O.serviceRequestResource(x, p, kids(d, p), d)) },
   Specimen: { forPatient: (d, p) => kids(d, p).lab_result.map((l) => O.specimenResource(l, p, kids(d, p))) },
-  Media: { forPatient: (d, p, base) => kids(d, p).document.map((x) => O.mediaResource(x, p, `${base}/Binary/${x.uuid}`)), since8: true },
+  Media: {
+    forPatient: (d, p, base) => kids(d, p).document.map((x) => O.mediaResource(x, p, `${base}/Binary/${x.uuid}`)),
+    since8: true,
+  },
   Person: { shared: (d) => d.globals.user.map((u) => P.personResource(u, d.globals.practitioner)) },
   ValueSet: { shared: () => F.listValueSets() },
   Questionnaire: { shared: (d) => [F.phq2Questionnaire(d.seed)], since8: true },
@@ -80,14 +92,21 @@ export function readResource(data: DataStore, type: string, id: string, fhirBase
 export function provenanceFor(target: FhirResource, data: DataStore): Provenance {
   const org = data.globals.facility[0];
   return {
-    resourceType: 'Provenance', id: `${target.resourceType}:${target.id}`,
+    resourceType: 'Provenance',
+    id: `${target.resourceType}:${target.id}`,
     target: [{ reference: `${target.resourceType}/${target.id}` }],
     recorded: target.meta?.lastUpdated ?? '2025-12-31T00:00:00Z',
-    agent: [{
-      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] },
-      who: { reference: `Organization/${String(org.uuid)}` },
-      onBehalfOf: { reference: `Organization/${String(org.uuid)}` },
-    }],
+    agent: [
+      {
+        type: {
+          coding: [
+            { system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' },
+          ],
+        },
+        who: { reference: `Organization/${String(org.uuid)}` },
+        onBehalfOf: { reference: `Organization/${String(org.uuid)}` },
+      },
+    ],
   };
 }
 

@@ -27,16 +27,26 @@ function refId(value: string): string {
 function textOf(r: FhirResource): string {
   const names = 'name' in r ? r.name : undefined;
   if (typeof names === 'string') return names.toLowerCase();
-  if (Array.isArray(names)) return (names as Array<{ family?: string; given?: string[]; text?: string }>).map((n) => [n.family, ...(n.given ?? []), n.text].filter(Boolean).join(' ')).join(' ').toLowerCase();
+  if (Array.isArray(names))
+    return (names as Array<{ family?: string; given?: string[]; text?: string }>)
+      .map((n) => [n.family, ...(n.given ?? []), n.text].filter(Boolean).join(' '))
+      .join(' ')
+      .toLowerCase();
   return '';
 }
 
 function matchesFilters(r: FhirResource, q: URLSearchParams): boolean {
   for (const [key, raw] of q) {
     const value = raw.toLowerCase();
-    if (key === 'name' && !textOf(r).split(/\s+/).some((w) => w.startsWith(value))) return false;
+    if (
+      key === 'name' &&
+      !textOf(r)
+        .split(/\s+/)
+        .some((w) => w.startsWith(value))
+    )
+      return false;
     if ((key === 'family' || key === 'given') && r.resourceType === 'Patient') {
-      const parts = (r.name ?? []).flatMap((n) => (key === 'family' ? [n.family ?? ''] : n.given ?? []));
+      const parts = (r.name ?? []).flatMap((n) => (key === 'family' ? [n.family ?? ''] : (n.given ?? [])));
       if (!parts.some((w) => w.toLowerCase().startsWith(value))) return false;
     }
     if (key === 'birthdate' && r.resourceType === 'Patient' && r.birthDate !== raw) return false;
@@ -70,7 +80,11 @@ function collect(data: DataStore, req: SearchRequest, want: number): FhirResourc
   const id = req.query.get('_id');
   if (id !== null && req.type !== 'Patient') {
     const r = readResource(data, req.type, id, req.fhirBase);
-    return r && matchesFilters(r, req.query) && (!req.onlyPatient || !t.forPatient || JSON.stringify(r).includes(`Patient/${req.onlyPatient.uuid}`)) ? [r] : [];
+    return r &&
+      matchesFilters(r, req.query) &&
+      (!req.onlyPatient || !t.forPatient || JSON.stringify(r).includes(`Patient/${req.onlyPatient.uuid}`))
+      ? [r]
+      : [];
   }
   if (t.shared) return t.shared(data).filter((r) => matchesFilters(r, req.query));
   const patients = patientsOf(data, req);

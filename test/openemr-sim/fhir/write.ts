@@ -21,22 +21,41 @@ function patientFields(r: Patient): Partial<PatientRecord> {
   const addr = r.address?.[0];
   const phone = (use: string) => r.telecom?.find((t) => t.system === 'phone' && t.use === use)?.value;
   const out: Partial<PatientRecord> = {
-    fname: name?.given?.[0], mname: name?.given?.[1], lname: name?.family, DOB: r.birthDate,
+    fname: name?.given?.[0],
+    mname: name?.given?.[1],
+    lname: name?.family,
+    DOB: r.birthDate,
     sex: r.gender === 'female' ? 'Female' : r.gender === 'male' ? 'Male' : r.gender ? 'UNK' : undefined,
-    street: addr?.line?.[0], city: addr?.city, state: addr?.state, postal_code: addr?.postalCode, country_code: addr?.country,
-    phone_home: phone('home'), phone_cell: phone('mobile'), phone_biz: phone('work'), email: r.telecom?.find((t) => t.system === 'email')?.value,
+    street: addr?.line?.[0],
+    city: addr?.city,
+    state: addr?.state,
+    postal_code: addr?.postalCode,
+    country_code: addr?.country,
+    phone_home: phone('home'),
+    phone_cell: phone('mobile'),
+    phone_biz: phone('work'),
+    email: r.telecom?.find((t) => t.system === 'email')?.value,
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
 function created(state: SimState, site: string, type: string, id: string, status: number): Reply {
   const resource = readResource(state.data, type, id, state.fhirBase(site));
-  return { status, json: resource, headers: { 'Content-Type': 'application/fhir+json', Location: `${state.fhirBase(site)}/${type}/${id}` } };
+  return {
+    status,
+    json: resource,
+    headers: { 'Content-Type': 'application/fhir+json', Location: `${state.fhirBase(site)}/${type}/${id}` },
+  };
 }
 
 export function writePatient(state: SimState, site: string, body: Body, id?: string): Reply {
   const r = body as unknown as Patient;
-  requireResource(body, 'Patient', [['name.family', Boolean(r.name?.[0]?.family)], ['name.given', Boolean(r.name?.[0]?.given?.[0])], ['birthDate', Boolean(r.birthDate)], ['gender', Boolean(r.gender)]]);
+  requireResource(body, 'Patient', [
+    ['name.family', Boolean(r.name?.[0]?.family)],
+    ['name.given', Boolean(r.name?.[0]?.given?.[0])],
+    ['birthDate', Boolean(r.birthDate)],
+    ['gender', Boolean(r.gender)],
+  ]);
   const existing = id === undefined ? undefined : state.data.patientByUuid(id);
   if (id !== undefined && !existing) return reply.json(404, null);
   const fresh = () => {
@@ -62,7 +81,18 @@ export function writePractitioner(state: SimState, site: string, body: Body, id?
   const r = body as unknown as Practitioner;
   requireResource(body, 'Practitioner', [['name.family', Boolean(r.name?.[0]?.family)]]);
   const npi = r.identifier?.find((i) => i.system === 'http://hl7.org/fhir/sid/us-npi')?.value ?? '';
-  const row = upsertShared(state, 'practitioner', { fname: r.name?.[0]?.given?.[0] ?? '', lname: r.name?.[0]?.family ?? '', npi, active: r.active === false ? 0 : 1, facility_id: state.data.globals.facility[0]?.id ?? null }, id);
+  const row = upsertShared(
+    state,
+    'practitioner',
+    {
+      fname: r.name?.[0]?.given?.[0] ?? '',
+      lname: r.name?.[0]?.family ?? '',
+      npi,
+      active: r.active === false ? 0 : 1,
+      facility_id: state.data.globals.facility[0]?.id ?? null,
+    },
+    id,
+  );
   return row ? created(state, site, 'Practitioner', String(row.uuid), id ? 200 : 201) : reply.json(404, null);
 }
 
@@ -70,6 +100,19 @@ export function writeOrganization(state: SimState, site: string, body: Body, id?
   const r = body as unknown as Organization;
   requireResource(body, 'Organization', [['name', Boolean(r.name)]]);
   const a = r.address?.[0];
-  const row = upsertShared(state, 'facility', { name: r.name ?? '', street: a?.line?.[0] ?? '', city: a?.city ?? '', state: a?.state ?? '', postal_code: a?.postalCode ?? '', country_code: a?.country ?? 'US', phone: r.telecom?.find((t) => t.system === 'phone')?.value ?? '' }, id);
+  const row = upsertShared(
+    state,
+    'facility',
+    {
+      name: r.name ?? '',
+      street: a?.line?.[0] ?? '',
+      city: a?.city ?? '',
+      state: a?.state ?? '',
+      postal_code: a?.postalCode ?? '',
+      country_code: a?.country ?? 'US',
+      phone: r.telecom?.find((t) => t.system === 'phone')?.value ?? '',
+    },
+    id,
+  );
   return row ? created(state, site, 'Organization', String(row.uuid), id ? 200 : 201) : reply.json(404, null);
 }

@@ -42,7 +42,15 @@ function withQuery(uri: string, params: Record<string, string | undefined>): str
 /** After the redirect URI is known, league sends errors back to it. */
 function redirectError(redirectUri: string, r: Reply, st?: string): Reply {
   const body = r.json as Record<string, string>;
-  return reply.redirect(withQuery(redirectUri, { error: body.error, error_description: body.error_description, hint: body.hint, message: body.message, state: st }));
+  return reply.redirect(
+    withQuery(redirectUri, {
+      error: body.error,
+      error_description: body.error_description,
+      hint: body.hint,
+      message: body.message,
+      state: st,
+    }),
+  );
 }
 
 function allowedAudiences(state: SimState, site: string): string[] {
@@ -67,15 +75,25 @@ export function authorize(ctx: RequestContext): Reply {
   const requested = splitScopes(p.scope);
   const unknown = firstUnknownScope(requested, state.scopeSettings());
   if (unknown !== undefined) return back(oauthErrors.invalidScope(unknown));
-  if (p.aud !== undefined && !allowedAudiences(state, site).includes(p.aud.replace(/\/$/, ''))) return back(oauthErrors.invalidRequest('aud', 'Check the `aud` parameter: it must be the FHIR, standard API or portal base URL'));
+  if (p.aud !== undefined && !allowedAudiences(state, site).includes(p.aud.replace(/\/$/, '')))
+    return back(
+      oauthErrors.invalidRequest('aud', 'Check the `aud` parameter: it must be the FHIR, standard API or portal base URL'),
+    );
   const method = p.code_challenge ? (p.code_challenge_method ?? 'plain') : undefined;
-  if (method !== undefined && method !== 'S256' && method !== 'plain') return back(oauthErrors.invalidRequest('code_challenge_method', 'Code challenge method must be one of `plain`, `S256`'));
-  if (client.isPublic && !p.code_challenge) return back(oauthErrors.invalidRequest(undefined, 'Code challenge must be provided for public clients'));
+  if (method !== undefined && method !== 'S256' && method !== 'plain')
+    return back(oauthErrors.invalidRequest('code_challenge_method', 'Code challenge method must be one of `plain`, `S256`'));
+  if (client.isPublic && !p.code_challenge)
+    return back(oauthErrors.invalidRequest(undefined, 'Code challenge must be provided for public clients'));
   const auth = randomToken(16);
   pendingOf(state).set(auth, {
-    clientId: client.client_id, site, redirectUri, state: p.state, nonce: p.nonce,
+    clientId: client.client_id,
+    site,
+    redirectUri,
+    state: p.state,
+    nonce: p.nonce,
     scopes: requested.filter((s) => client.scopes.includes(s)),
-    codeChallenge: p.code_challenge || undefined, codeChallengeMethod: method,
+    codeChallenge: p.code_challenge || undefined,
+    codeChallengeMethod: method,
     launchPatient: p.launch && state.data.patientByUuid(p.launch) ? p.launch : undefined,
     exp: Date.now() + PENDING_TTL_MS,
   });
@@ -84,7 +102,8 @@ export function authorize(ctx: RequestContext): Reply {
 
 function pendingFrom(ctx: RequestContext, form: Record<string, string>): PendingAuthorization {
   const pending = pendingOf(ctx.state).get(form.auth ?? '');
-  if (!pending || pending.exp < Date.now() || pending.site !== ctx.site) fail(oauthErrors.invalidRequest(undefined, 'Bad request'));
+  if (!pending || pending.exp < Date.now() || pending.site !== ctx.site)
+    fail(oauthErrors.invalidRequest(undefined, 'Bad request'));
   return pending;
 }
 
@@ -99,11 +118,14 @@ export function login(ctx: RequestContext): Reply {
   const pending = pendingFrom(ctx, form);
   const client = state.clients.get(pending.clientId);
   if (!client) return oauthErrors.invalidClient();
-  const again = (error: string) => reply.html(200, loginPage(`${state.oauthBase(site)}/login`, form.auth, clientName(client), error));
+  const again = (error: string) =>
+    reply.html(200, loginPage(`${state.oauthBase(site)}/login`, form.auth, clientName(client), error));
   let who: string;
   if (form.user_role === 'patient') {
     if (!patientLoginAllowed(state)) return again('Patient login needs the portal or FHIR API switched on.');
-    const p = state.patientLogins.find((x) => x.username === form.username && x.password === form.password && x.email === form.email);
+    const p = state.patientLogins.find(
+      (x) => x.username === form.username && x.password === form.password && x.email === form.email,
+    );
     if (!p) return again('Invalid username, password or email.');
     pending.login = { role: 'patient', sub: p.uuid, username: p.username, sessionId: state.tokens.newSession() };
     who = `${p.username} (patient)`;
@@ -114,10 +136,21 @@ export function login(ctx: RequestContext): Reply {
     who = `${u.username} (user)`;
   }
   const first = state.data.patientByPid(1);
-  const patientChoice = pending.login.role === 'users' && pending.scopes.includes('launch/patient') && !pending.launchPatient && first
-    ? { uuid: first.uuid, label: `Default: ${first.fname} ${first.lname} (pid ${first.pid})` }
-    : undefined;
-  return reply.html(200, consentPage({ action: `${state.oauthBase(site)}/scope-authorize-confirm`, auth: form.auth, clientName: clientName(client), who, scopes: pending.scopes, patientChoice }));
+  const patientChoice =
+    pending.login.role === 'users' && pending.scopes.includes('launch/patient') && !pending.launchPatient && first
+      ? { uuid: first.uuid, label: `Default: ${first.fname} ${first.lname} (pid ${first.pid})` }
+      : undefined;
+  return reply.html(
+    200,
+    consentPage({
+      action: `${state.oauthBase(site)}/scope-authorize-confirm`,
+      auth: form.auth,
+      clientName: clientName(client),
+      who,
+      scopes: pending.scopes,
+      patientChoice,
+    }),
+  );
 }
 
 /** POST /scope-authorize-confirm: issues the one-minute code and redirects back to the app. */
@@ -127,20 +160,37 @@ export function confirm(ctx: RequestContext): Reply {
   const pending = pendingFrom(ctx, form);
   if (!pending.login) fail(oauthErrors.invalidRequest(undefined, 'Bad request'));
   pendingOf(state).delete(form.auth);
-  if (form.deny || !form.proceed) return redirectError(pending.redirectUri, oauthErrors.accessDenied('The user denied the request'), pending.state);
+  if (form.deny || !form.proceed)
+    return redirectError(pending.redirectUri, oauthErrors.accessDenied('The user denied the request'), pending.state);
   const chosen = form.scopes_submitted ? formAll(ctx.body, 'scope').filter((s) => pending.scopes.includes(s)) : pending.scopes;
   const login = pending.login;
-  const patient = login.role === 'patient' ? login.sub : pending.launchPatient ?? (chosen.includes('launch/patient') ? validPatient(state, form.patient) : undefined);
+  const patient =
+    login.role === 'patient'
+      ? login.sub
+      : (pending.launchPatient ?? (chosen.includes('launch/patient') ? validPatient(state, form.patient) : undefined));
   const grant: Grant = {
-    clientId: pending.clientId, site: pending.site, scopes: withSiteScope(state, chosen, pending.site), role: login.role,
-    sub: login.sub, username: login.username, sessionId: login.sessionId, patient,
+    clientId: pending.clientId,
+    site: pending.site,
+    scopes: withSiteScope(state, chosen, pending.site),
+    role: login.role,
+    sub: login.sub,
+    username: login.username,
+    sessionId: login.sessionId,
+    patient,
   };
   const code = randomToken(32);
-  state.tokens.codes.set(code, { ...grant, code, redirectUri: pending.redirectUri, codeChallenge: pending.codeChallenge, codeChallengeMethod: pending.codeChallengeMethod, nonce: pending.nonce, exp: Date.now() + CODE_TTL_MS });
+  state.tokens.codes.set(code, {
+    ...grant,
+    code,
+    redirectUri: pending.redirectUri,
+    codeChallenge: pending.codeChallenge,
+    codeChallengeMethod: pending.codeChallengeMethod,
+    nonce: pending.nonce,
+    exp: Date.now() + CODE_TTL_MS,
+  });
   return reply.redirect(withQuery(pending.redirectUri, { code, state: pending.state }));
 }
 
 function validPatient(state: SimState, uuid: string | undefined): string | undefined {
   return (uuid && state.data.patientByUuid(uuid)?.uuid) || state.data.patientByPid(1)?.uuid;
 }
-

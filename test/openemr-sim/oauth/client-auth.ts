@@ -44,11 +44,22 @@ function keySetOf(client: ClientRecord): JWTVerifyGetKey | undefined {
  * Checks an RS384 client assertion against the client's registered keys: iss = sub = client_id,
  * aud = the token URL, exp present, jti never seen before.
  */
-export async function verifyAssertion(state: SimState, client: ClientRecord, assertion: string, audience: string | string[]): Promise<boolean> {
+export async function verifyAssertion(
+  state: SimState,
+  client: ClientRecord,
+  assertion: string,
+  audience: string | string[],
+): Promise<boolean> {
   const keys = keySetOf(client);
   if (!keys) return false;
   try {
-    const { payload } = await jwtVerify(assertion, keys, { algorithms: ['RS384'], audience, issuer: client.client_id, subject: client.client_id, requiredClaims: ['exp', 'jti'] });
+    const { payload } = await jwtVerify(assertion, keys, {
+      algorithms: ['RS384'],
+      audience,
+      issuer: client.client_id,
+      subject: client.client_id,
+      requiredClaims: ['exp', 'jti'],
+    });
     const jti = String(payload.jti);
     if (state.tokens.assertionJtis.has(jti)) return false;
     state.tokens.assertionJtis.add(jti);
@@ -63,12 +74,19 @@ export async function verifyAssertion(state: SimState, client: ClientRecord, ass
  * (authorization_code, refresh_token, client_credentials); the password grant does not check secrets.
  * Assertions authenticate client_credentials in every version, and the other grants only from 8.x on.
  */
-export async function authenticateClient(state: SimState, creds: PresentedCredentials, tokenUrl: string, requireProof: boolean, assertionAllowed = state.flavor === 8): Promise<ClientRecord> {
+export async function authenticateClient(
+  state: SimState,
+  creds: PresentedCredentials,
+  tokenUrl: string,
+  requireProof: boolean,
+  assertionAllowed = state.flavor === 8,
+): Promise<ClientRecord> {
   const client = creds.clientId ? state.clients.get(creds.clientId) : undefined;
   if (!client || !client.enabled) fail(oauthErrors.invalidClient());
   if (!requireProof || client.isPublic) return client;
   if (creds.assertion !== undefined) {
-    if (!assertionAllowed || !(await verifyAssertion(state, client, creds.assertion, tokenUrl))) fail(oauthErrors.invalidClient());
+    if (!assertionAllowed || !(await verifyAssertion(state, client, creds.assertion, tokenUrl)))
+      fail(oauthErrors.invalidClient());
     return client;
   }
   if (!creds.secret || creds.secret !== client.client_secret) fail(oauthErrors.invalidClient());

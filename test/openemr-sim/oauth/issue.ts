@@ -32,13 +32,34 @@ export async function issueTokens(state: SimState, grant: Grant, opts: IssueOpti
   const ttl = Math.max(1, Math.floor(opts.ttlSeconds));
   const iss = state.oauthBase(grant.site);
   state.tokens.access.set(jti, { ...grant, jti, exp: (now + ttl) * 1000, revoked: false });
-  const accessToken = await state.key.sign({ iss, aud: grant.clientId, sub: grant.sub, jti, iat: now, nbf: now, exp: now + ttl, scopes: grant.scopes, ...(grant.patient ? { patient: grant.patient } : {}) });
-  const body: Record<string, unknown> = { token_type: 'Bearer', expires_in: ttl, access_token: accessToken, scope: visibleScopes(grant.scopes) };
+  const accessToken = await state.key.sign({
+    iss,
+    aud: grant.clientId,
+    sub: grant.sub,
+    jti,
+    iat: now,
+    nbf: now,
+    exp: now + ttl,
+    scopes: grant.scopes,
+    ...(grant.patient ? { patient: grant.patient } : {}),
+  });
+  const body: Record<string, unknown> = {
+    token_type: 'Bearer',
+    expires_in: ttl,
+    access_token: accessToken,
+    scope: visibleScopes(grant.scopes),
+  };
   if (grant.scopes.includes('openid')) {
     const idJti = randomUUID();
     if (grant.sessionId) state.tokens.idTokens.set(idJti, grant.sessionId);
     body.id_token = await state.key.sign({
-      iss, aud: grant.clientId, sub: grant.sub, jti: idJti, iat: now, exp: now + 3600, auth_time: now,
+      iss,
+      aud: grant.clientId,
+      sub: grant.sub,
+      jti: idJti,
+      iat: now,
+      exp: now + 3600,
+      auth_time: now,
       ...(opts.nonce ? { nonce: opts.nonce } : {}),
       ...(grant.scopes.includes('fhirUser') ? { fhirUser: fhirUserOf(state, grant) } : {}),
       ...(grant.username ? { preferred_username: grant.username } : {}),
@@ -50,7 +71,12 @@ export async function issueTokens(state: SimState, grant: Grant, opts: IssueOpti
     state.tokens.refresh.set(token, { ...grant, token, exp: Date.now() + REFRESH_TTL_MS, revoked: false });
     body.refresh_token = token;
   }
-  if (grant.patient) Object.assign(body, { patient: grant.patient, need_patient_banner: true, smart_style_url: `${state.url}/public/smart-styles/smart-light.json` });
+  if (grant.patient)
+    Object.assign(body, {
+      patient: grant.patient,
+      need_patient_banner: true,
+      smart_style_url: `${state.url}/public/smart-styles/smart-light.json`,
+    });
   if (grant.encounter) body.encounter = grant.encounter;
   state.persist();
   return reply.json(200, body);

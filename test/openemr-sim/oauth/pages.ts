@@ -10,7 +10,9 @@ function page(title: string, body: string): string {
 }
 
 export function loginPage(action: string, auth: string, clientName: string, error?: string): string {
-  return page('OpenEMR Login', `<h1>OpenEMR</h1><p>Sign in to authorize <strong>${escapeHtml(clientName)}</strong>.</p>
+  return page(
+    'OpenEMR Login',
+    `<h1>OpenEMR</h1><p>Sign in to authorize <strong>${escapeHtml(clientName)}</strong>.</p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${escapeHtml(action)}">
 <input type="hidden" name="auth" value="${escapeHtml(auth)}">
@@ -21,7 +23,8 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
 <label>Email (patients only) <input type="email" name="email" autocomplete="email"></label>
 <button type="submit">Login</button></form>
-<p class="note">OpenEMR simulator: user admin / pass; the patient logins are printed at start.</p>`);
+<p class="note">OpenEMR simulator: user admin / pass; the patient logins are printed at start.</p>`,
+  );
 }
 
 export interface ConsentView {
@@ -35,15 +38,20 @@ export interface ConsentView {
 }
 
 export function consentPage(v: ConsentView): string {
-  const boxes = v.scopes.map((s) => `<label><input type="checkbox" name="scope" value="${escapeHtml(s)}" checked> ${escapeHtml(s)}</label>`).join('\n');
+  const boxes = v.scopes
+    .map((s) => `<label><input type="checkbox" name="scope" value="${escapeHtml(s)}" checked> ${escapeHtml(s)}</label>`)
+    .join('\n');
   const patient = v.patientChoice
     ? `<label>Patient context (uuid) <input type="text" name="patient" value="${escapeHtml(v.patientChoice.uuid)}"></label><p class="note">${escapeHtml(v.patientChoice.label)}</p>`
     : '';
-  return page('Authorize', `<h1>Authorize ${escapeHtml(v.clientName)}</h1><p>Signed in as <strong>${escapeHtml(v.who)}</strong>. The app asks for:</p>
+  return page(
+    'Authorize',
+    `<h1>Authorize ${escapeHtml(v.clientName)}</h1><p>Signed in as <strong>${escapeHtml(v.who)}</strong>. The app asks for:</p>
 <form method="post" action="${escapeHtml(v.action)}">
 <input type="hidden" name="auth" value="${escapeHtml(v.auth)}"><input type="hidden" name="scopes_submitted" value="1">
 <fieldset><legend>Scopes</legend>${boxes}</fieldset>${patient}
-<button type="submit" name="proceed" value="1">Authorize</button><button type="submit" name="deny" value="1">Deny</button></form>`);
+<button type="submit" name="proceed" value="1">Authorize</button><button type="submit" name="deny" value="1">Deny</button></form>`,
+  );
 }
 
 export function loggedOutPage(): string {

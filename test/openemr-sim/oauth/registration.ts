@@ -8,7 +8,28 @@ import type { ClientRecord } from '../state.js';
 import { randomToken } from '../tokens.js';
 
 const DEFAULT_SCOPE = 'openid email phone address api:oemr api:fhir api:port';
-const ECHOED = ['application_type', 'client_name', 'contacts', 'redirect_uris', 'post_logout_redirect_uris', 'token_endpoint_auth_method', 'jwks', 'jwks_uri', 'initiate_login_uri', 'logo_uri', 'policy_uri', 'tos_uri', 'sector_identifier_uri', 'subject_type', 'default_max_age', 'require_auth_time', 'default_acr_values', 'request_uris', 'response_types', 'grant_types'];
+const ECHOED = [
+  'application_type',
+  'client_name',
+  'contacts',
+  'redirect_uris',
+  'post_logout_redirect_uris',
+  'token_endpoint_auth_method',
+  'jwks',
+  'jwks_uri',
+  'initiate_login_uri',
+  'logo_uri',
+  'policy_uri',
+  'tos_uri',
+  'sector_identifier_uri',
+  'subject_type',
+  'default_max_age',
+  'require_auth_time',
+  'default_acr_values',
+  'request_uris',
+  'response_types',
+  'grant_types',
+];
 /** ONC Decision Support Intervention metadata, new in 8.x; 7.0.3 ignores it. */
 const ECHOED_8X = ['dsi_type', 'dsi_source_attributes'];
 
@@ -31,23 +52,33 @@ function parseMetadata(ctx: RequestContext): Record<string, unknown> {
 
 function hasJwks(m: Record<string, unknown>): boolean {
   const jwks = m.jwks as { keys?: unknown } | undefined;
-  return (typeof jwks === 'object' && jwks !== null && Array.isArray(jwks.keys) && jwks.keys.length > 0) || (typeof m.jwks_uri === 'string' && m.jwks_uri !== '');
+  return (
+    (typeof jwks === 'object' && jwks !== null && Array.isArray(jwks.keys) && jwks.keys.length > 0) ||
+    (typeof m.jwks_uri === 'string' && m.jwks_uri !== '')
+  );
 }
 
 export function register(ctx: RequestContext): Reply {
   const { state, site } = ctx;
   const m = parseMetadata(ctx);
-  if (!isStringArray(m.redirect_uris) || m.redirect_uris.length === 0) fail(oauthErrors.metadata('redirect_uris is invalid', 'invalid_redirect_uri'));
-  if (m.post_logout_redirect_uris !== undefined && !isStringArray(m.post_logout_redirect_uris)) fail(oauthErrors.metadata('post_logout_redirect_uris is invalid', 'invalid_redirect_uri'));
-  const authMethods = state.flavor === 7 ? ['client_secret_basic', 'client_secret_post'] : ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+  if (!isStringArray(m.redirect_uris) || m.redirect_uris.length === 0)
+    fail(oauthErrors.metadata('redirect_uris is invalid', 'invalid_redirect_uri'));
+  if (m.post_logout_redirect_uris !== undefined && !isStringArray(m.post_logout_redirect_uris))
+    fail(oauthErrors.metadata('post_logout_redirect_uris is invalid', 'invalid_redirect_uri'));
+  const authMethods =
+    state.flavor === 7
+      ? ['client_secret_basic', 'client_secret_post']
+      : ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
   const authMethod = m.token_endpoint_auth_method ?? 'client_secret_basic';
-  if (typeof authMethod !== 'string' || !authMethods.includes(authMethod)) fail(oauthErrors.metadata(`Unsupported token_endpoint_auth_method value : ${String(authMethod)}`));
+  if (typeof authMethod !== 'string' || !authMethods.includes(authMethod))
+    fail(oauthErrors.metadata(`Unsupported token_endpoint_auth_method value : ${String(authMethod)}`));
   if (m.jwks !== undefined && !hasJwks({ jwks: m.jwks })) fail(oauthErrors.metadata('jwks is invalid'));
   const isPublic = m.application_type !== 'private';
   const scopes = splitScopes(typeof m.scope === 'string' ? m.scope : DEFAULT_SCOPE);
   const unknown = firstUnknownScope(scopes, state.scopeSettings());
   if (unknown !== undefined) fail(oauthErrors.invalidScope(unknown));
-  if (isPublic && scopes.some((s) => s.startsWith('user/') || s.startsWith('system/'))) fail(oauthErrors.metadata('system and user scopes are only allowed for confidential clients'));
+  if (isPublic && scopes.some((s) => s.startsWith('user/') || s.startsWith('system/')))
+    fail(oauthErrors.metadata('system and user scopes are only allowed for confidential clients'));
   if (!isPublic && scopes.some((s) => s.startsWith('system/')) && !hasJwks(m)) fail(oauthErrors.metadata('jwks is invalid'));
 
   const client: ClientRecord = {
@@ -65,11 +96,17 @@ export function register(ctx: RequestContext): Reply {
     token_endpoint_auth_method: authMethod,
     jwks: hasJwks({ jwks: m.jwks }) ? (m.jwks as ClientRecord['jwks']) : undefined,
     jwks_uri: typeof m.jwks_uri === 'string' ? m.jwks_uri : undefined,
-    metadata: Object.fromEntries([...ECHOED, ...(state.flavor === 8 ? ECHOED_8X : [])].filter((k) => m[k] !== undefined).map((k) => [k, m[k]])),
+    metadata: Object.fromEntries(
+      [...ECHOED, ...(state.flavor === 8 ? ECHOED_8X : [])].filter((k) => m[k] !== undefined).map((k) => [k, m[k]]),
+    ),
   };
   state.clients.set(client.client_id, client);
   state.persist();
-  return reply.json(200, { ...publicView(client), client_secret: client.client_secret, registration_access_token: client.registration_access_token });
+  return reply.json(200, {
+    ...publicView(client),
+    client_secret: client.client_secret,
+    registration_access_token: client.registration_access_token,
+  });
 }
 
 function publicView(c: ClientRecord): Record<string, unknown> {

@@ -50,20 +50,34 @@ export async function introspect(ctx: RequestContext): Promise<Reply> {
   if (!client) return leagueError(401, 'invalid_request', 'Not a registered client');
   if (!client.isPublic) {
     // 7.0.3 authenticates introspection by secret only; 8.x also takes a client assertion.
-    const proven = creds.assertion !== undefined
-      ? state.flavor === 8 && await verifyAssertion(state, client, creds.assertion, [`${state.oauthBase(site)}/introspect`, `${state.oauthBase(site)}/token`])
-      : creds.secret === client.client_secret;
+    const proven =
+      creds.assertion !== undefined
+        ? state.flavor === 8 &&
+          (await verifyAssertion(state, client, creds.assertion, [
+            `${state.oauthBase(site)}/introspect`,
+            `${state.oauthBase(site)}/token`,
+          ]))
+        : creds.secret === client.client_secret;
     if (!proven) return leagueError(401, 'invalid_request', 'Client failed security');
   } else if (creds.secret) {
     return leagueError(400, 'invalid_request', 'Invalid client app type');
   }
   const hint = form.token_type_hint;
-  if (!form.token || (hint !== 'access_token' && hint !== 'refresh_token')) return leagueError(400, 'invalid_request', 'Missing token or unsupported hint.');
-  const record: AccessRecord | RefreshRecord | undefined = hint === 'access_token' ? await accessRecordOf(state, form.token, site) : state.tokens.refresh.get(form.token);
+  if (!form.token || (hint !== 'access_token' && hint !== 'refresh_token'))
+    return leagueError(400, 'invalid_request', 'Missing token or unsupported hint.');
+  const record: AccessRecord | RefreshRecord | undefined =
+    hint === 'access_token' ? await accessRecordOf(state, form.token, site) : state.tokens.refresh.get(form.token);
   if (!record || record.clientId !== client.client_id || !isLive(state, record)) return reply.json(200, { active: false });
   return reply.json(200, {
-    active: true, scope: visibleScopes(record.scopes), client_id: record.clientId, sub: record.sub, exp: Math.floor(record.exp / 1000),
-    token_type: hint === 'access_token' ? 'Bearer' : 'refresh_token', iss: state.oauthBase(site), aud: record.clientId,
-    ...(record.username ? { username: record.username } : {}), ...(record.patient ? { patient: record.patient } : {}),
+    active: true,
+    scope: visibleScopes(record.scopes),
+    client_id: record.clientId,
+    sub: record.sub,
+    exp: Math.floor(record.exp / 1000),
+    token_type: hint === 'access_token' ? 'Bearer' : 'refresh_token',
+    iss: state.oauthBase(site),
+    aud: record.clientId,
+    ...(record.username ? { username: record.username } : {}),
+    ...(record.patient ? { patient: record.patient } : {}),
   });
 }

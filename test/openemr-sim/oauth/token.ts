@@ -22,15 +22,18 @@ export async function token(ctx: RequestContext): Promise<Reply> {
   state.counters.tokenRequests++;
   state.counters.byGrant[grantType] = (state.counters.byGrant[grantType] ?? 0) + 1;
   switch (grantType) {
-    case 'authorization_code': return authorizationCode(ctx, form);
-    case 'refresh_token': return refreshToken(ctx, form);
+    case 'authorization_code':
+      return authorizationCode(ctx, form);
+    case 'refresh_token':
+      return refreshToken(ctx, form);
     case 'password':
       if (state.globals.oauth_password_grant === 0) return oauthErrors.unsupportedGrant();
       return password(ctx, form);
     case 'client_credentials':
       if (state.globals.rest_system_scopes_api !== 1) return oauthErrors.unsupportedGrant();
       return clientCredentials(ctx, form);
-    default: return oauthErrors.unsupportedGrant();
+    default:
+      return oauthErrors.unsupportedGrant();
   }
 }
 
@@ -61,7 +64,8 @@ async function authorizationCode(ctx: RequestContext, form: Form): Promise<Reply
   if (form.redirect_uri !== code.redirectUri) fail(oauthErrors.invalidGrant('Invalid redirect URI'));
   if (code.codeChallenge !== undefined) {
     if (!form.code_verifier) fail(oauthErrors.invalidRequest('code_verifier'));
-    if (!pkceMatches(form.code_verifier, code.codeChallenge, code.codeChallengeMethod)) fail(oauthErrors.invalidGrant('Failed to verify `code_verifier`.'));
+    if (!pkceMatches(form.code_verifier, code.codeChallenge, code.codeChallengeMethod))
+      fail(oauthErrors.invalidGrant('Failed to verify `code_verifier`.'));
   }
   state.tokens.codes.delete(form.code);
   const { code: _c, redirectUri: _r, codeChallenge: _cc, codeChallengeMethod: _m, nonce, exp: _e, ...grant } = code;
@@ -108,14 +112,32 @@ async function password(ctx: RequestContext, form: Form): Promise<Reply> {
     const login = state.patientLogins.find((p) => p.username === username && p.password === secret && p.email === email);
     if (!login) failedAuth();
     const scopes = finalizeScopes(state, client, form.scope, site);
-    return issueTokens(state, { clientId: client.client_id, site, scopes, role: 'patient', sub: login.uuid, username, patient: login.uuid, sessionId: state.tokens.newSession() }, { ttlSeconds: state.options.tokenTtl, allowRefresh: true });
+    return issueTokens(
+      state,
+      {
+        clientId: client.client_id,
+        site,
+        scopes,
+        role: 'patient',
+        sub: login.uuid,
+        username,
+        patient: login.uuid,
+        sessionId: state.tokens.newSession(),
+      },
+      { ttlSeconds: state.options.tokenTtl, allowRefresh: true },
+    );
   }
   if (role !== 'users' || (setting !== 1 && setting !== 3)) failedAuth();
   const user = state.users.find((u) => u.username === username && u.password === secret);
   if (!user) failedAuth();
-  if (user.mfaSecret && !(form.mfa_token && totpMatches(user.mfaSecret, form.mfa_token))) fail(leagueError(401, 'mfa_token_invalid', 'MFA token is invalid.'));
+  if (user.mfaSecret && !(form.mfa_token && totpMatches(user.mfaSecret, form.mfa_token)))
+    fail(leagueError(401, 'mfa_token_invalid', 'MFA token is invalid.'));
   const scopes = finalizeScopes(state, client, form.scope, site);
-  return issueTokens(state, { clientId: client.client_id, site, scopes, role: 'users', sub: user.uuid, username, sessionId: state.tokens.newSession() }, { ttlSeconds: state.options.tokenTtl, allowRefresh: true });
+  return issueTokens(
+    state,
+    { clientId: client.client_id, site, scopes, role: 'users', sub: user.uuid, username, sessionId: state.tokens.newSession() },
+    { ttlSeconds: state.options.tokenTtl, allowRefresh: true },
+  );
 }
 
 async function clientCredentials(ctx: RequestContext, form: Form): Promise<Reply> {
@@ -124,7 +146,13 @@ async function clientCredentials(ctx: RequestContext, form: Form): Promise<Reply
   if (creds.assertion === undefined) fail(oauthErrors.invalidClient());
   const client = await authenticateClient(state, creds, tokenUrl(ctx), true, true);
   if (client.isPublic) fail(oauthErrors.invalidClient());
-  const scopes = finalizeScopes(state, client, form.scope, site).filter((s) => !s.startsWith('user/') && !s.startsWith('patient/'));
+  const scopes = finalizeScopes(state, client, form.scope, site).filter(
+    (s) => !s.startsWith('user/') && !s.startsWith('patient/'),
+  );
   const ttl = Math.min(CLIENT_CREDENTIALS_TTL, state.options.tokenTtl);
-  return issueTokens(state, { clientId: client.client_id, site, scopes, role: 'system', sub: client.client_id }, { ttlSeconds: ttl, allowRefresh: false });
+  return issueTokens(
+    state,
+    { clientId: client.client_id, site, scopes, role: 'system', sub: client.client_id },
+    { ttlSeconds: ttl, allowRefresh: false },
+  );
 }

@@ -70,7 +70,10 @@ for (const flavor of [7, 8] as const) {
           assert.ok(Array.isArray(page.items), group.id);
           listed++;
         } catch (e) {
-          assert.ok(e instanceof OpenEmrError && e.kind === 'route-not-found' && group.api === 'fhir', `${group.id}: ${String(e)}`);
+          assert.ok(
+            e instanceof OpenEmrError && e.kind === 'route-not-found' && group.api === 'fhir',
+            `${group.id}: ${String(e)}`,
+          );
         }
       }
       // The simulator serves 13 of the 20 FHIR per-patient searches (see the report); all standard groups list.
@@ -80,7 +83,13 @@ for (const flavor of [7, 8] as const) {
       const self = await api.fhirSearchByPatient('Patient', patient.uuid);
       assert.equal(self.items[0]?.id, patient.uuid);
       assert.equal((await api.fhirRead('Patient', patient.uuid)).id, patient.uuid);
-      await assert.rejects(api.listPatientGroup(PATIENT_GROUPS.find((g) => g.patientKey === 'pid')!, { uuid: patient.uuid }), expectKind('invalid-request'));
+      await assert.rejects(
+        api.listPatientGroup(
+          PATIENT_GROUPS.find((g) => g.patientKey === 'pid')!,
+          { uuid: patient.uuid },
+        ),
+        expectKind('invalid-request'),
+      );
     });
 
     it('lists every top-level collection', async () => {
@@ -106,7 +115,12 @@ for (const flavor of [7, 8] as const) {
       assert.equal(refreshCount() - before, 1);
       ctx.sim.expireTokens();
       before = refreshCount();
-      const created = await api.request('POST', '/api/patient', { fname: 'Ada', lname: 'Lovelace', DOB: '1815-12-10', sex: 'Female' });
+      const created = await api.request('POST', '/api/patient', {
+        fname: 'Ada',
+        lname: 'Lovelace',
+        DOB: '1815-12-10',
+        sex: 'Female',
+      });
       assert.equal(created.retried, true, 'the bearer gate rejected it before the server acted');
       assert.ok(created.ok, created.error?.message);
       assert.equal(refreshCount() - before, 1);
@@ -182,11 +196,17 @@ for (const flavor of [7, 8] as const) {
       const wrongMethod = await api.request('DELETE', '/api/facility');
       assert.equal(wrongMethod.error?.kind, flavor === 8 ? 'method-not-supported' : 'route-not-found');
       assert.equal(wrongMethod.retried, false);
-      assert.equal((await api.request('GET', '/fhir/Patient/00000000-0000-0000-0000-000000000000')).error?.kind, 'resource-not-found');
+      assert.equal(
+        (await api.request('GET', '/fhir/Patient/00000000-0000-0000-0000-000000000000')).error?.kind,
+        'resource-not-found',
+      );
       const invalid = await api.request('POST', '/api/patient', { fname: '' });
       assert.equal(invalid.error?.kind, 'validation');
       assert.ok(invalid.error?.validationErrors);
-      await assert.rejects(api.getPatient('00000000-0000-0000-0000-000000000000'), (e: unknown) => e instanceof OpenEmrError && ['resource-not-found', 'route-not-found'].includes(e.kind));
+      await assert.rejects(
+        api.getPatient('00000000-0000-0000-0000-000000000000'),
+        (e: unknown) => e instanceof OpenEmrError && ['resource-not-found', 'route-not-found'].includes(e.kind),
+      );
     });
 
     it('maps an unknown site and a switched-off API', async () => {
@@ -213,7 +233,10 @@ for (const flavor of [7, 8] as const) {
       await oauth.logout(tokens.idToken!);
       const res = await c.request('GET', '/api/patient');
       assert.equal(res.error?.kind, 'token-revoked', res.error?.message);
-      await assert.rejects(s.refresh(), (e: unknown) => e instanceof OpenEmrError && ['invalid-grant', 'token-revoked'].includes(e.kind));
+      await assert.rejects(
+        s.refresh(),
+        (e: unknown) => e instanceof OpenEmrError && ['invalid-grant', 'token-revoked'].includes(e.kind),
+      );
       await assert.rejects(c.request('GET', '/api/patient'), expectKind('not-signed-in'), 'the dead tokens were forgotten');
     });
 

@@ -1,6 +1,23 @@
 import assert from 'node:assert/strict';
-import { decodeClaims, discover, generateClientKeyPair, OpenEmrError, predictEnabled, readRegistration, registerClient, type OpenEmrErrorKind } from '../../../src/core';
-import { adminPasswordTokens, driveBrowser, enabledClient, oauthFor, startSim, USER_SCOPES, type SimContext } from './sim-helpers';
+import {
+  decodeClaims,
+  discover,
+  generateClientKeyPair,
+  OpenEmrError,
+  predictEnabled,
+  readRegistration,
+  registerClient,
+  type OpenEmrErrorKind,
+} from '../../../src/core';
+import {
+  adminPasswordTokens,
+  driveBrowser,
+  enabledClient,
+  oauthFor,
+  startSim,
+  USER_SCOPES,
+  type SimContext,
+} from './sim-helpers';
 
 function isKind(kind: OpenEmrErrorKind) {
   return (e: unknown): boolean => {
@@ -53,8 +70,17 @@ for (const flavor of [7, 8] as const) {
 
     it('registers clients whose enabled state matches the prediction, and reads them back', async () => {
       const globals = { manualApproval: false, version: flavor === 8 ? '8.0.0' : '7.0.3' };
-      const confidential = { clientName: 'c', applicationType: 'private' as const, redirectUris: ['http://127.0.0.1:8765/callback'], scopes: USER_SCOPES };
-      const patientApp = { ...confidential, applicationType: 'public' as const, scopes: ['openid', 'offline_access', 'api:fhir', 'patient/Patient.read'] };
+      const confidential = {
+        clientName: 'c',
+        applicationType: 'private' as const,
+        redirectUris: ['http://127.0.0.1:8765/callback'],
+        scopes: USER_SCOPES,
+      };
+      const patientApp = {
+        ...confidential,
+        applicationType: 'public' as const,
+        scopes: ['openid', 'offline_access', 'api:fhir', 'patient/Patient.read'],
+      };
       const launchApp = { ...patientApp, scopes: [...patientApp.scopes, 'launch'] };
       const patientOnlyConfidential = { ...confidential, scopes: ['openid', 'api:fhir', 'patient/Patient.read'] };
       const outcomes: boolean[] = [];
@@ -79,17 +105,42 @@ for (const flavor of [7, 8] as const) {
       } finally {
         ctx.sim.setGlobals({ oauth_app_manual_approval: 0 });
       }
-      await assert.rejects(readRegistration(ctx.http, `${ctx.sim.url}/oauth2/default/client/nope`, 'wrong'), isKind('client-unknown'));
+      await assert.rejects(
+        readRegistration(ctx.http, `${ctx.sim.url}/oauth2/default/client/nope`, 'wrong'),
+        isKind('client-unknown'),
+      );
     });
 
     it('maps registration and scope refusals', async () => {
-      await assert.rejects(registerClient(ctx.http, { clientName: 'p', applicationType: 'public', redirectUris: ['http://127.0.0.1:1/cb'], scopes: ['user/Patient.read'] }), isKind('registration-rejected'));
-      await assert.rejects(registerClient(ctx.http, { clientName: 'p', applicationType: 'private', redirectUris: ['http://127.0.0.1:1/cb'], scopes: ['openid', 'launch/encounter'] }), isKind('invalid-scope'));
+      await assert.rejects(
+        registerClient(ctx.http, {
+          clientName: 'p',
+          applicationType: 'public',
+          redirectUris: ['http://127.0.0.1:1/cb'],
+          scopes: ['user/Patient.read'],
+        }),
+        isKind('registration-rejected'),
+      );
+      await assert.rejects(
+        registerClient(ctx.http, {
+          clientName: 'p',
+          applicationType: 'private',
+          redirectUris: ['http://127.0.0.1:1/cb'],
+          scopes: ['openid', 'launch/encounter'],
+        }),
+        isKind('invalid-scope'),
+      );
     });
 
     it('password grant for users: tokens, claims, and dropped scopes', async () => {
       const client = await enabledClient(ctx, { scopes: ['openid', 'offline_access', 'api:oemr', 'user/patient.read'] });
-      const tokens = await adminPasswordTokens(oauthFor(ctx, client), ['openid', 'offline_access', 'api:oemr', 'user/patient.read', 'user/encounter.read']);
+      const tokens = await adminPasswordTokens(oauthFor(ctx, client), [
+        'openid',
+        'offline_access',
+        'api:oemr',
+        'user/patient.read',
+        'user/encounter.read',
+      ]);
       assert.ok(tokens.accessToken && tokens.refreshToken && tokens.idToken);
       assert.deepEqual(tokens.droppedScopes, ['user/encounter.read']);
       assert.equal(tokens.grant, 'password');
@@ -102,26 +153,62 @@ for (const flavor of [7, 8] as const) {
       const oauth = oauthFor(ctx, client);
       const patient = ctx.sim.logins.patients[0]!;
       const scopes = ['openid', 'api:fhir', 'patient/Patient.read'];
-      const pt = await oauth.passwordGrant({ role: 'patient', username: patient.username, password: patient.password, email: patient.email, scopes });
+      const pt = await oauth.passwordGrant({
+        role: 'patient',
+        username: patient.username,
+        password: patient.password,
+        email: patient.email,
+        scopes,
+      });
       assert.ok(pt.accessToken);
-      await assert.rejects(oauth.passwordGrant({ role: 'patient', username: patient.username, password: patient.password, scopes }), isKind('invalid-request'));
-      await assert.rejects(oauth.passwordGrant({ role: 'patient', username: patient.username, password: patient.password, email: 'wrong@example.org', scopes }), isKind('bad-credentials'));
-      const mfa = await oauth.passwordGrant({ role: 'users', username: 'mfa', password: 'pass', mfaToken: ctx.sim.currentMfaCode(), scopes: ['openid', 'api:oemr'] });
+      await assert.rejects(
+        oauth.passwordGrant({ role: 'patient', username: patient.username, password: patient.password, scopes }),
+        isKind('invalid-request'),
+      );
+      await assert.rejects(
+        oauth.passwordGrant({
+          role: 'patient',
+          username: patient.username,
+          password: patient.password,
+          email: 'wrong@example.org',
+          scopes,
+        }),
+        isKind('bad-credentials'),
+      );
+      const mfa = await oauth.passwordGrant({
+        role: 'users',
+        username: 'mfa',
+        password: 'pass',
+        mfaToken: ctx.sim.currentMfaCode(),
+        scopes: ['openid', 'api:oemr'],
+      });
       assert.ok(mfa.accessToken);
-      await assert.rejects(oauth.passwordGrant({ role: 'users', username: 'mfa', password: 'pass', mfaToken: '000000', scopes: ['openid'] }), isKind('mfa-failed'));
+      await assert.rejects(
+        oauth.passwordGrant({ role: 'users', username: 'mfa', password: 'pass', mfaToken: '000000', scopes: ['openid'] }),
+        isKind('mfa-failed'),
+      );
     });
 
     it('maps bad credentials, grant switched off, disabled and unknown clients, invalid scopes', async () => {
       const client = await enabledClient(ctx);
       const oauth = oauthFor(ctx, client);
-      await assert.rejects(oauth.passwordGrant({ role: 'users', username: 'admin', password: 'wrong', scopes: ['openid'] }), isKind('bad-credentials'));
-      await assert.rejects(oauth.passwordGrant({ role: 'users', username: 'admin', password: 'pass', scopes: ['openid', 'launch/encounter'] }), isKind('invalid-scope'));
+      await assert.rejects(
+        oauth.passwordGrant({ role: 'users', username: 'admin', password: 'wrong', scopes: ['openid'] }),
+        isKind('bad-credentials'),
+      );
+      await assert.rejects(
+        oauth.passwordGrant({ role: 'users', username: 'admin', password: 'pass', scopes: ['openid', 'launch/encounter'] }),
+        isKind('invalid-scope'),
+      );
       ctx.sim.setGlobals({ oauth_password_grant: 0 });
       await assert.rejects(adminPasswordTokens(oauth), isKind('password-grant-off'));
       ctx.sim.setGlobals({ oauth_password_grant: 3 });
       ctx.sim.disableClient(client.clientId);
       await assert.rejects(adminPasswordTokens(oauth), isKind('client-disabled'));
-      await assert.rejects(adminPasswordTokens(oauthFor(ctx, { ...client, clientId: 'no-such-client' })), isKind('client-disabled'));
+      await assert.rejects(
+        adminPasswordTokens(oauthFor(ctx, { ...client, clientId: 'no-such-client' })),
+        isKind('client-disabled'),
+      );
     });
 
     it('authorization code + PKCE S256 + state + nonce through the loopback listener', async () => {
@@ -148,14 +235,33 @@ for (const flavor of [7, 8] as const) {
     it('authorization code: a denial, a forged state and cancellation are errors', async () => {
       const client = await enabledClient(ctx, { redirectUris: ['http://127.0.0.1:18766/callback'] });
       const oauth = oauthFor(ctx, client);
-      await assert.rejects(oauth.authorizationCode({ scopes: ['openid'], redirectPort: 18766, openBrowser: (url) => driveBrowser(url, { deny: true }) }), isKind('authorization-denied'));
+      await assert.rejects(
+        oauth.authorizationCode({
+          scopes: ['openid'],
+          redirectPort: 18766,
+          openBrowser: (url) => driveBrowser(url, { deny: true }),
+        }),
+        isKind('authorization-denied'),
+      );
       const request = oauth.buildAuthorizationRequest({ scopes: ['openid'], redirectUri: 'http://127.0.0.1:18766/callback' });
-      await assert.rejects(oauth.completeAuthorization(request, new URLSearchParams({ code: 'x', state: 'forged' })), isKind('authorization-failed'));
-      await assert.rejects(oauth.completeAuthorization(request, new URLSearchParams({ state: request.state })), isKind('authorization-failed'));
+      await assert.rejects(
+        oauth.completeAuthorization(request, new URLSearchParams({ code: 'x', state: 'forged' })),
+        isKind('authorization-failed'),
+      );
+      await assert.rejects(
+        oauth.completeAuthorization(request, new URLSearchParams({ state: request.state })),
+        isKind('authorization-failed'),
+      );
       const ac = new AbortController();
-      await assert.rejects(oauth.authorizationCode({ scopes: ['openid'], redirectPort: 18766, signal: ac.signal, openBrowser: () => ac.abort() }), isKind('cancelled'));
+      await assert.rejects(
+        oauth.authorizationCode({ scopes: ['openid'], redirectPort: 18766, signal: ac.signal, openBrowser: () => ac.abort() }),
+        isKind('cancelled'),
+      );
       // The listener is gone: the port can be used again.
-      await assert.rejects(oauth.authorizationCode({ scopes: ['openid'], redirectPort: 18766, timeoutMs: 50, openBrowser: () => undefined }), isKind('authorization-failed'));
+      await assert.rejects(
+        oauth.authorizationCode({ scopes: ['openid'], redirectPort: 18766, timeoutMs: 50, openBrowser: () => undefined }),
+        isKind('authorization-failed'),
+      );
     });
 
     it('refresh rotates the refresh token; the old one is dead', async () => {
@@ -171,17 +277,22 @@ for (const flavor of [7, 8] as const) {
     });
 
     // The simulator's 7.0.3 flavor refuses every client assertion, so this grant is defined for 8.x only.
-    if (flavor === 8) it('client_credentials with an RS384 assertion (private_key_jwt)', async () => {
-      const keys = await generateClientKeyPair();
-      assert.equal(keys.jwks.keys[0]!.d, undefined, 'the JWKS holds no private part');
-      const client = await enabledClient(ctx, { scopes: ['system/Patient.read', 'system/*.$export'], jwks: keys.jwks, tokenEndpointAuthMethod: flavor === 8 ? 'private_key_jwt' : undefined });
-      const oauth = oauthFor(ctx, client, { clientSecret: undefined, privateJwk: keys.privateJwk });
-      const tokens = await oauth.clientCredentials(['system/Patient.read']);
-      assert.equal(tokens.grant, 'client_credentials');
-      assert.equal(tokens.refreshToken, undefined);
-      assert.ok(tokens.expiresAt <= Date.now() + 301_000);
-      await assert.rejects(oauthFor(ctx, client).clientCredentials(['system/Patient.read']), isKind('invalid-request'));
-    });
+    if (flavor === 8)
+      it('client_credentials with an RS384 assertion (private_key_jwt)', async () => {
+        const keys = await generateClientKeyPair();
+        assert.equal(keys.jwks.keys[0]!.d, undefined, 'the JWKS holds no private part');
+        const client = await enabledClient(ctx, {
+          scopes: ['system/Patient.read', 'system/*.$export'],
+          jwks: keys.jwks,
+          tokenEndpointAuthMethod: flavor === 8 ? 'private_key_jwt' : undefined,
+        });
+        const oauth = oauthFor(ctx, client, { clientSecret: undefined, privateJwk: keys.privateJwk });
+        const tokens = await oauth.clientCredentials(['system/Patient.read']);
+        assert.equal(tokens.grant, 'client_credentials');
+        assert.equal(tokens.refreshToken, undefined);
+        assert.ok(tokens.expiresAt <= Date.now() + 301_000);
+        await assert.rejects(oauthFor(ctx, client).clientCredentials(['system/Patient.read']), isKind('invalid-request'));
+      });
 
     it('introspection and logout: a logged-out token is inactive and rejected', async () => {
       const client = await enabledClient(ctx);
@@ -192,8 +303,14 @@ for (const flavor of [7, 8] as const) {
       assert.equal(active.clientId, client.clientId);
       await oauth.logout(tokens.idToken!);
       assert.equal((await oauth.introspect(tokens.accessToken)).active, false);
-      await assert.rejects(oauth.logout('not-a-token'), (e: unknown) => e instanceof OpenEmrError && e.kind === 'invalid-request');
-      await assert.rejects(oauthFor(ctx, { ...client, clientId: 'nobody' }).introspect(tokens.accessToken), (e: unknown) => e instanceof OpenEmrError && ['client-unknown', 'client-disabled'].includes(e.kind));
+      await assert.rejects(
+        oauth.logout('not-a-token'),
+        (e: unknown) => e instanceof OpenEmrError && e.kind === 'invalid-request',
+      );
+      await assert.rejects(
+        oauthFor(ctx, { ...client, clientId: 'nobody' }).introspect(tokens.accessToken),
+        (e: unknown) => e instanceof OpenEmrError && ['client-unknown', 'client-disabled'].includes(e.kind),
+      );
     });
 
     it('never logs a secret', () => {

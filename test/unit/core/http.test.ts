@@ -6,7 +6,15 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertSecretTransportAllowed, HttpClient, isLoopbackHost, OpenEmrError, registerClient, serverUrls, type ServerConfig } from '../../../src/core';
+import {
+  assertSecretTransportAllowed,
+  HttpClient,
+  isLoopbackHost,
+  OpenEmrError,
+  registerClient,
+  serverUrls,
+  type ServerConfig,
+} from '../../../src/core';
 import { captureLogger } from './log-capture';
 
 /** A tiny real server for transport behaviour (slow, big, HTML, TLS); OpenEMR behaviour is tested against the simulator. */
@@ -36,7 +44,14 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   req.on('data', (c: Buffer) => (body += c.toString()));
   req.on('end', () => {
     res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization ?? null, type: req.headers['content-type'] ?? null }));
+    res.end(
+      JSON.stringify({
+        method: req.method,
+        body,
+        auth: req.headers.authorization ?? null,
+        type: req.headers['content-type'] ?? null,
+      }),
+    );
   });
 }
 
@@ -81,19 +96,34 @@ describe('core/http seam', () => {
   });
 
   it('times out, cancels, and caps the response size with clear kinds', async () => {
-    await assert.rejects(client({ timeoutMs: 100 }).send({ method: 'GET', url: `${base}/slow` }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'timeout');
+    await assert.rejects(
+      client({ timeoutMs: 100 }).send({ method: 'GET', url: `${base}/slow` }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'timeout',
+    );
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
-    await assert.rejects(client().send({ method: 'GET', url: `${base}/slow`, signal: ac.signal }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'cancelled');
-    await assert.rejects(client().send({ method: 'GET', url: `${base}/echo`, signal: AbortSignal.abort() }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'cancelled');
-    await assert.rejects(client({ maxResponseBytes: 1000 }).send({ method: 'GET', url: `${base}/big` }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'response-too-large');
+    await assert.rejects(
+      client().send({ method: 'GET', url: `${base}/slow`, signal: ac.signal }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'cancelled',
+    );
+    await assert.rejects(
+      client().send({ method: 'GET', url: `${base}/echo`, signal: AbortSignal.abort() }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'cancelled',
+    );
+    await assert.rejects(
+      client({ maxResponseBytes: 1000 }).send({ method: 'GET', url: `${base}/big` }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'response-too-large',
+    );
   });
 
   it('maps unreachable servers to network errors', async () => {
     const closed = http.createServer();
     const port = await listen(closed);
     closed.close();
-    await assert.rejects(client().send({ method: 'GET', url: `http://127.0.0.1:${port}/` }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'network');
+    await assert.rejects(
+      client().send({ method: 'GET', url: `http://127.0.0.1:${port}/` }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'network',
+    );
   });
 
   it('refuses secrets over plain http to non-loopback hosts unless the profile allows it', async () => {
@@ -103,19 +133,41 @@ describe('core/http seam', () => {
     assert.equal(isLoopbackHost('[::1]'), true);
     assert.equal(isLoopbackHost('emr.example.org'), false);
     assert.equal(isLoopbackHost('127.0.0.1.nip.io'), false);
-    assert.throws(() => assertSecretTransportAllowed('http://emr.example.org/oauth2/default/token'), (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport');
+    assert.throws(
+      () => assertSecretTransportAllowed('http://emr.example.org/oauth2/default/token'),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport',
+    );
     assert.doesNotThrow(() => assertSecretTransportAllowed('https://emr.example.org/x'));
     assert.doesNotThrow(() => assertSecretTransportAllowed('http://emr.example.org/x', true));
     const remote = new HttpClient({ baseUrl: 'http://emr.invalid' });
-    await assert.rejects(remote.send({ method: 'GET', url: 'http://emr.invalid/apis/default/api/patient', headers: { Authorization: 'Bearer t' } }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport');
-    await assert.rejects(remote.send({ method: 'POST', url: 'http://emr.invalid/oauth2/default/token', form: { password: 'x' }, carriesSecret: true }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport');
+    await assert.rejects(
+      remote.send({ method: 'GET', url: 'http://emr.invalid/apis/default/api/patient', headers: { Authorization: 'Bearer t' } }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport',
+    );
+    await assert.rejects(
+      remote.send({
+        method: 'POST',
+        url: 'http://emr.invalid/oauth2/default/token',
+        form: { password: 'x' },
+        carriesSecret: true,
+      }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport',
+    );
     // A registration sends no credential, but its answer is one (the client secret).
     await assert.rejects(
-      registerClient(remote, { clientName: 'plain http', applicationType: 'private', redirectUris: ['http://127.0.0.1:8765/callback'], scopes: ['openid', 'api:oemr', 'user/patient.read'] }),
+      registerClient(remote, {
+        clientName: 'plain http',
+        applicationType: 'private',
+        redirectUris: ['http://127.0.0.1:8765/callback'],
+        scopes: ['openid', 'api:oemr', 'user/patient.read'],
+      }),
       (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport',
     );
     // Without a secret the request goes out (and fails on DNS, which is a network error, not a policy error).
-    await assert.rejects(remote.send({ method: 'GET', url: 'http://emr.invalid/apis/default/fhir/metadata', timeoutMs: 3000 }), (e: unknown) => e instanceof OpenEmrError && e.kind !== 'insecure-transport');
+    await assert.rejects(
+      remote.send({ method: 'GET', url: 'http://emr.invalid/apis/default/fhir/metadata', timeoutMs: 3000 }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind !== 'insecure-transport',
+    );
     const res = await client().send({ method: 'GET', url: `${base}/echo`, headers: { Authorization: 'Bearer t' } });
     assert.equal((res.json as { auth: string }).auth, 'Bearer t');
   });
@@ -142,7 +194,27 @@ describe('core/http seam', () => {
     let cert: string;
     before(async function () {
       dir = mkdtempSync(join(tmpdir(), 'oemr-tls-'));
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
       secure = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, handler);
       secureBase = `https://127.0.0.1:${await listen(secure)}`;
@@ -154,13 +226,22 @@ describe('core/http seam', () => {
     });
 
     it('rejects an untrusted certificate as a tls error', async () => {
-      await assert.rejects(new HttpClient({ baseUrl: secureBase }).send({ method: 'GET', url: `${secureBase}/echo` }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'tls');
+      await assert.rejects(
+        new HttpClient({ baseUrl: secureBase }).send({ method: 'GET', url: `${secureBase}/echo` }),
+        (e: unknown) => e instanceof OpenEmrError && e.kind === 'tls',
+      );
     });
 
     it('trusts a custom CA, or a self-signed certificate when the profile allows it', async () => {
-      const withCa = await new HttpClient({ baseUrl: secureBase, tls: { ca: cert } }).send({ method: 'GET', url: `${secureBase}/echo` });
+      const withCa = await new HttpClient({ baseUrl: secureBase, tls: { ca: cert } }).send({
+        method: 'GET',
+        url: `${secureBase}/echo`,
+      });
       assert.equal(withCa.status, 200);
-      const allowed = await new HttpClient({ baseUrl: secureBase, tls: { allowSelfSigned: true } }).send({ method: 'GET', url: `${secureBase}/echo` });
+      const allowed = await new HttpClient({ baseUrl: secureBase, tls: { allowSelfSigned: true } }).send({
+        method: 'GET',
+        url: `${secureBase}/echo`,
+      });
       assert.equal(allowed.status, 200);
     });
   });

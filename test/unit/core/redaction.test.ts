@@ -37,7 +37,11 @@ describe('core/log redaction', () => {
     const sink = captureLogger();
     const log = redactingLogger(sink);
     log.addSecret('my-client-secret-1');
-    log.info('POST /token', { client_secret: 'my-client-secret-1', other: 'my-client-secret-1' }, new Error('fail my-client-secret-1'));
+    log.info(
+      'POST /token',
+      { client_secret: 'my-client-secret-1', other: 'my-client-secret-1' },
+      new Error('fail my-client-secret-1'),
+    );
     log.error('x', 'y');
     assert.equal(sink.lines.length, 2);
     assert.ok(!sink.lines[0]!.includes('my-client-secret-1'), sink.lines[0]);
@@ -46,18 +50,31 @@ describe('core/log redaction', () => {
 
   it('property: a registered secret never survives, whatever surrounds it', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 6 }).filter((s) => s.trim().length >= 6), fc.string(), fc.string(), (secret, before, after) => {
-        const sink = captureLogger();
-        const log = redactingLogger(sink);
-        log.addSecret(secret);
-        log.warn(`${before}${secret}${after}`, { nested: [secret] });
-        assert.ok(!sink.lines[0]!.includes(secret));
-      }),
+      fc.property(
+        fc.string({ minLength: 6 }).filter((s) => s.trim().length >= 6),
+        fc.string(),
+        fc.string(),
+        (secret, before, after) => {
+          const sink = captureLogger();
+          const log = redactingLogger(sink);
+          log.addSecret(secret);
+          log.warn(`${before}${secret}${after}`, { nested: [secret] });
+          assert.ok(!sink.lines[0]!.includes(secret));
+        },
+      ),
     );
   });
 
   it('property: secret fields in forms and JSON are always masked', () => {
-    const field = fc.constantFrom('password', 'client_secret', 'refresh_token', 'access_token', 'id_token', 'code', 'client_assertion');
+    const field = fc.constantFrom(
+      'password',
+      'client_secret',
+      'refresh_token',
+      'access_token',
+      'id_token',
+      'code',
+      'client_assertion',
+    );
     const value = fc.stringMatching(/^[A-Za-z0-9._~-]{8,40}$/);
     fc.assert(
       fc.property(field, value, (name, v) => {

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
-import { parseRegistration, predictEnabled, registrationBody, validateRegistration, type RegistrationRequest } from '../../../src/core';
+import {
+  parseRegistration,
+  predictEnabled,
+  registrationBody,
+  validateRegistration,
+  type RegistrationRequest,
+} from '../../../src/core';
 
-const base: RegistrationRequest = { clientName: 'x', applicationType: 'private', redirectUris: ['http://127.0.0.1:8765/callback'], scopes: ['openid'] };
+const base: RegistrationRequest = {
+  clientName: 'x',
+  applicationType: 'private',
+  redirectUris: ['http://127.0.0.1:8765/callback'],
+  scopes: ['openid'],
+};
 
 describe('core/oauth/registration (pure)', () => {
   it('predicts enabled/disabled with the 7.0.2+ rules', () => {
@@ -15,9 +26,24 @@ describe('core/oauth/registration (pure)', () => {
   });
 
   it('uses the old rules before 7.0.2 and says unknown when a global is unknown', () => {
-    assert.equal(predictEnabled({ applicationType: 'private', scopes: ['patient/Patient.read'] }, { manualApproval: false, version: '7.0.0' }), false);
-    assert.equal(predictEnabled({ applicationType: 'private', scopes: ['patient/Patient.read'] }, { manualApproval: false, version: { major: 7, minor: 0, patch: 2 } }), true);
-    assert.equal(predictEnabled({ applicationType: 'private', scopes: ['patient/Patient.read'] }, { manualApproval: false }), 'unknown');
+    assert.equal(
+      predictEnabled(
+        { applicationType: 'private', scopes: ['patient/Patient.read'] },
+        { manualApproval: false, version: '7.0.0' },
+      ),
+      false,
+    );
+    assert.equal(
+      predictEnabled(
+        { applicationType: 'private', scopes: ['patient/Patient.read'] },
+        { manualApproval: false, version: { major: 7, minor: 0, patch: 2 } },
+      ),
+      true,
+    );
+    assert.equal(
+      predictEnabled({ applicationType: 'private', scopes: ['patient/Patient.read'] }, { manualApproval: false }),
+      'unknown',
+    );
     assert.equal(predictEnabled({ applicationType: 'public', scopes: ['openid'] }, {}), 'unknown');
     assert.equal(predictEnabled({ applicationType: 'private', scopes: ['user/Patient.read'] }, {}), false);
   });
@@ -36,7 +62,13 @@ describe('core/oauth/registration (pure)', () => {
     assert.equal(body.token_endpoint_auth_method, 'client_secret_post');
     assert.equal(registrationBody({ ...base, applicationType: 'public' }).token_endpoint_auth_method, undefined);
     assert.equal(registrationBody({ ...base, tokenEndpointAuthMethod: 'none' }).token_endpoint_auth_method, undefined);
-    const parsed = parseRegistration({ client_id: 'c1', client_secret: '', registration_access_token: 'rat', client_role: 'patient', scope: 'openid' });
+    const parsed = parseRegistration({
+      client_id: 'c1',
+      client_secret: '',
+      registration_access_token: 'rat',
+      client_role: 'patient',
+      scope: 'openid',
+    });
     assert.equal(parsed.clientSecret, undefined);
     assert.equal(parsed.applicationType, 'public');
     assert.equal(parsed.registrationAccessToken, 'rat');

@@ -1,5 +1,16 @@
 import assert from 'node:assert/strict';
-import { fillPath, findRoute, matchRoute, PATIENT_GROUPS, parseScope, permissionLetter, ROUTES, SCOPE_CATALOG, scopeCovers, TOP_LEVEL_COLLECTIONS } from '../../../src/core';
+import {
+  fillPath,
+  findRoute,
+  matchRoute,
+  PATIENT_GROUPS,
+  parseScope,
+  permissionLetter,
+  ROUTES,
+  SCOPE_CATALOG,
+  scopeCovers,
+  TOP_LEVEL_COLLECTIONS,
+} from '../../../src/core';
 
 describe('core/catalog/resources', () => {
   it('lists each route once, with a known scope form', () => {
@@ -28,9 +39,15 @@ describe('core/catalog/resources', () => {
 
   it('names parameter kinds: uuid vs numeric id', () => {
     const vital = findRoute('GET /api/patient/:pid/encounter/:eid/vital/:vid')!;
-    assert.deepEqual(vital.params.map((p) => p.kind), ['id', 'id', 'id']);
+    assert.deepEqual(
+      vital.params.map((p) => p.kind),
+      ['id', 'id', 'id'],
+    );
     const enc = findRoute('GET /api/patient/:puuid/encounter/:euuid')!;
-    assert.deepEqual(enc.params.map((p) => p.kind), ['uuid', 'uuid']);
+    assert.deepEqual(
+      enc.params.map((p) => p.kind),
+      ['uuid', 'uuid'],
+    );
     assert.equal(findRoute('GET /api/list/:list_name')!.params[0]!.kind, 'name');
     assert.equal(findRoute('GET /fhir/Patient/:id')!.params[0]!.kind, 'fhir-id');
   });
@@ -38,7 +55,10 @@ describe('core/catalog/resources', () => {
   it('matches concrete paths, literal segments first', () => {
     assert.equal(matchRoute('GET', '/api/patient')?.id, 'GET /api/patient');
     assert.equal(matchRoute('GET', '/api/patient/abc-123?x=1')?.id, 'GET /api/patient/:puuid');
-    assert.equal(matchRoute('GET', '/api/patient/abc/insurance/$swap-insurance')?.id, 'GET /api/patient/:puuid/insurance/$swap-insurance');
+    assert.equal(
+      matchRoute('GET', '/api/patient/abc/insurance/$swap-insurance')?.id,
+      'GET /api/patient/:puuid/insurance/$swap-insurance',
+    );
     assert.equal(matchRoute('GET', '/apis/default/fhir/Observation')?.id, 'GET /fhir/Observation');
     assert.equal(matchRoute('GET', '/api/nothing'), undefined);
     assert.equal(matchRoute('PATCH', '/api/patient'), undefined);
@@ -64,7 +84,9 @@ describe('core/catalog/resources', () => {
 
   it('every required scope of a read route is offered by the catalog in v1 form', () => {
     const offered = SCOPE_CATALOG.map((e) => e.scope);
-    const missing = ROUTES.filter((r) => r.scopeV1 && r.method === 'GET' && r.api !== 'portal' && !r.since && !scopeCovers(offered, r.scopeV1)).map((r) => r.id);
+    const missing = ROUTES.filter(
+      (r) => r.scopeV1 && r.method === 'GET' && r.api !== 'portal' && !r.since && !scopeCovers(offered, r.scopeV1),
+    ).map((r) => r.id);
     assert.deepEqual(missing, []);
   });
 });

@@ -1,11 +1,31 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isScopeValidForPublicClient, isValidPermissionLetters, joinScopes, parseScope, SCOPE_CATALOG, SCOPE_PRESETS, scopeCatalog, scopeCovers, splitScopes } from '../../../src/core';
+import {
+  isScopeValidForPublicClient,
+  isValidPermissionLetters,
+  joinScopes,
+  parseScope,
+  SCOPE_CATALOG,
+  SCOPE_PRESETS,
+  scopeCatalog,
+  scopeCovers,
+  splitScopes,
+} from '../../../src/core';
 
 describe('core/catalog/scopes', () => {
   it('parses v1, v2, narrowed, operation and identity scopes', () => {
-    assert.deepEqual(parseScope('user/patient.read'), { raw: 'user/patient.read', kind: 'resource', context: 'user', resource: 'patient', api: 'standard', version: 1, permissions: 'rs' });
-    const v2 = parseScope('patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory');
+    assert.deepEqual(parseScope('user/patient.read'), {
+      raw: 'user/patient.read',
+      kind: 'resource',
+      context: 'user',
+      resource: 'patient',
+      api: 'standard',
+      version: 1,
+      permissions: 'rs',
+    });
+    const v2 = parseScope(
+      'patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory',
+    );
     assert.equal(v2.kind, 'resource');
     assert.equal(v2.api, 'fhir');
     assert.equal(v2.version, 2);
@@ -20,7 +40,16 @@ describe('core/catalog/scopes', () => {
   });
 
   it('rejects wrong letter order, repeats and malformed scopes', () => {
-    for (const bad of ['user/Patient.sr', 'user/Patient.rr', 'user/Patient.x', 'user/Patient.', 'admin/Patient.read', 'user/Patient.read?x=1', '', 'launch/encounter']) {
+    for (const bad of [
+      'user/Patient.sr',
+      'user/Patient.rr',
+      'user/Patient.x',
+      'user/Patient.',
+      'admin/Patient.read',
+      'user/Patient.read?x=1',
+      '',
+      'launch/encounter',
+    ]) {
       assert.equal(parseScope(bad).kind, 'unknown', bad);
     }
     assert.equal(isValidPermissionLetters('cruds'), true);
@@ -54,7 +83,17 @@ describe('core/catalog/scopes', () => {
   it('builds a catalog that matches the facts and filters by server line', () => {
     const all = SCOPE_CATALOG.map((e) => e.scope);
     assert.equal(new Set(all).size, all.length, 'no duplicates');
-    for (const s of ['user/patient.read', 'user/medical_problem.write', 'user/patient.crus', 'patient/Patient.read', 'system/Patient.read', 'user/Patient.write', 'patient/Observation.rs', 'user/DocumentReference.$docref', 'api:port']) {
+    for (const s of [
+      'user/patient.read',
+      'user/medical_problem.write',
+      'user/patient.crus',
+      'patient/Patient.read',
+      'system/Patient.read',
+      'user/Patient.write',
+      'patient/Observation.rs',
+      'user/DocumentReference.$docref',
+      'api:port',
+    ]) {
       assert.ok(all.includes(s), s);
     }
     assert.ok(!all.includes('launch/encounter'));
@@ -98,11 +137,14 @@ describe('core/catalog/scopes', () => {
 
   it('never throws on hostile scopes, and v2 letters always come out in cruds order', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^(patient|user|system)\/[A-Za-z*]{1,8}\.[a-z$]{1,6}(\?.{0,10})?$/)), (s) => {
-        const parsed = parseScope(s);
-        if (parsed.permissions) assert.ok(isValidPermissionLetters(parsed.permissions));
-        assert.equal(typeof scopeCovers([s], s), 'boolean');
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.stringMatching(/^(patient|user|system)\/[A-Za-z*]{1,8}\.[a-z$]{1,6}(\?.{0,10})?$/)),
+        (s) => {
+          const parsed = parseScope(s);
+          if (parsed.permissions) assert.ok(isValidPermissionLetters(parsed.permissions));
+          assert.equal(typeof scopeCovers([s], s), 'boolean');
+        },
+      ),
     );
   });
 });

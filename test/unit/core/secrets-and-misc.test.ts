@@ -66,8 +66,14 @@ describe('core secrets, events, loopback listener', () => {
 
   it('the loopback listener reports a busy port and an already-aborted signal', async () => {
     const first = await listenForRedirect({ port: 0 });
-    await assert.rejects(listenForRedirect({ port: first.port }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'authorization-failed' && /in use/.test(e.message));
+    await assert.rejects(
+      listenForRedirect({ port: first.port }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'authorization-failed' && /in use/.test(e.message),
+    );
     first.close();
-    await assert.rejects(listenForRedirect({ port: 0, signal: AbortSignal.abort() }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'cancelled');
+    await assert.rejects(
+      listenForRedirect({ port: 0, signal: AbortSignal.abort() }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'cancelled',
+    );
   });
 });

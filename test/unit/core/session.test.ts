@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { createConnection, MemorySecretStore, OpenEmrError, parseTokenSet, TokenSession, generateClientKeyPair, type SessionChange, type TokenSet } from '../../../src/core';
+import {
+  createConnection,
+  MemorySecretStore,
+  OpenEmrError,
+  parseTokenSet,
+  TokenSession,
+  generateClientKeyPair,
+  type SessionChange,
+  type TokenSet,
+} from '../../../src/core';
 import { adminPasswordTokens, enabledClient, oauthFor, startSim, type SimContext } from './sim-helpers';
 
 /** A SecretStore that records the order of writes, and can be slow. */
@@ -42,7 +51,10 @@ describe('core/oauth/session against the simulator', () => {
     assert.equal(refreshCount() - before, 1);
     assert.equal(new Set(results).size, 1);
     assert.notEqual(results[0], tokens.accessToken);
-    assert.deepEqual(changes.map((c) => c.reason), ['signed-in', 'refreshed']);
+    assert.deepEqual(
+      changes.map((c) => c.reason),
+      ['signed-in', 'refreshed'],
+    );
     assert.ok(!JSON.stringify(changes).includes(results[0]!), 'events carry no token');
   });
 
@@ -81,7 +93,10 @@ describe('core/oauth/session against the simulator', () => {
   it('a dead refresh token clears the stored tokens and reports refresh-failed', async () => {
     const { session, store, changes, client } = await signedInSession({ expiresIn: -1000 });
     ctx.sim.revokeTokens();
-    await assert.rejects(session.getAccessToken(), (e: unknown) => e instanceof OpenEmrError && ['invalid-grant', 'token-revoked'].includes(e.kind));
+    await assert.rejects(
+      session.getAccessToken(),
+      (e: unknown) => e instanceof OpenEmrError && ['invalid-grant', 'token-revoked'].includes(e.kind),
+    );
     assert.equal(await store.get(`k/${client.clientId}`), undefined);
     assert.equal(changes.at(-1)?.reason, 'refresh-failed');
     await assert.rejects(session.getAccessToken(), (e: unknown) => e instanceof OpenEmrError && e.kind === 'not-signed-in');
@@ -105,8 +120,17 @@ describe('core/oauth/session against the simulator', () => {
 
   it('createConnection wires a client_credentials session that re-acquires its token', async () => {
     const keys = await generateClientKeyPair();
-    const client = await enabledClient(ctx, { scopes: ['system/Patient.read'], jwks: keys.jwks, tokenEndpointAuthMethod: 'private_key_jwt' });
-    const conn = createConnection({ server: ctx.server, client: { clientId: client.clientId, privateJwk: keys.privateJwk }, secrets: new MemorySecretStore(), clientCredentialsScopes: ['system/Patient.read'] });
+    const client = await enabledClient(ctx, {
+      scopes: ['system/Patient.read'],
+      jwks: keys.jwks,
+      tokenEndpointAuthMethod: 'private_key_jwt',
+    });
+    const conn = createConnection({
+      server: ctx.server,
+      client: { clientId: client.clientId, privateJwk: keys.privateJwk },
+      secrets: new MemorySecretStore(),
+      clientCredentialsScopes: ['system/Patient.read'],
+    });
     const first = await conn.oauth.clientCredentials(['system/Patient.read']);
     await conn.session.signedIn({ ...first, expiresAt: 0 });
     const before = ctx.sim.counters().byGrant.client_credentials ?? 0;

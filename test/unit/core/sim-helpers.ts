@@ -37,7 +37,17 @@ export async function startSim(options: SimOptions = {}): Promise<SimContext> {
   };
 }
 
-export const USER_SCOPES = ['openid', 'offline_access', 'api:oemr', 'api:fhir', 'user/patient.read', 'user/patient.write', 'user/encounter.read', 'user/Patient.read', 'user/Observation.read'];
+export const USER_SCOPES = [
+  'openid',
+  'offline_access',
+  'api:oemr',
+  'api:fhir',
+  'user/patient.read',
+  'user/patient.write',
+  'user/encounter.read',
+  'user/Patient.read',
+  'user/Observation.read',
+];
 
 /** Registers a confidential client and enables it, as an administrator would. */
 export async function enabledClient(ctx: SimContext, overrides: Partial<RegistrationRequest> = {}): Promise<RegisteredClient> {
@@ -52,7 +62,11 @@ export async function enabledClient(ctx: SimContext, overrides: Partial<Registra
   return client;
 }
 
-export function oauthFor(ctx: SimContext, client: RegisteredClient, extra: Partial<ConstructorParameters<typeof OAuthClient>[1]> = {}): OAuthClient {
+export function oauthFor(
+  ctx: SimContext,
+  client: RegisteredClient,
+  extra: Partial<ConstructorParameters<typeof OAuthClient>[1]> = {},
+): OAuthClient {
   return new OAuthClient(ctx.http, { clientId: client.clientId, clientSecret: client.clientSecret, ...extra });
 }
 
@@ -87,11 +101,28 @@ export async function driveBrowser(authorizeUrl: string, login: BrowserLogin = {
   const loginHtml = await page.text();
   const base = new URL(authorizeUrl);
   const oauthBase = base.href.replace(/\/authorize.*$/, '');
-  const form = (fields: Record<string, string>) => ({ method: 'POST', redirect: 'manual' as const, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    redirect: 'manual' as const,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
   const auth = hiddenAuth(loginHtml);
-  const consent = await fetch(`${oauthBase}/login`, form({ auth, user_role: login.role ?? 'users', username: login.username ?? 'admin', password: login.password ?? 'pass', email: login.email ?? '' }));
+  const consent = await fetch(
+    `${oauthBase}/login`,
+    form({
+      auth,
+      user_role: login.role ?? 'users',
+      username: login.username ?? 'admin',
+      password: login.password ?? 'pass',
+      email: login.email ?? '',
+    }),
+  );
   const consentHtml = await consent.text();
-  const decision = await fetch(`${oauthBase}/scope-authorize-confirm`, form(login.deny ? { auth: hiddenAuth(consentHtml), deny: '1' } : { auth: hiddenAuth(consentHtml), proceed: '1' }));
+  const decision = await fetch(
+    `${oauthBase}/scope-authorize-confirm`,
+    form(login.deny ? { auth: hiddenAuth(consentHtml), deny: '1' } : { auth: hiddenAuth(consentHtml), proceed: '1' }),
+  );
   const location = decision.headers.get('location');
   if (!location) throw new Error(`no redirect after consent (${decision.status})`);
   await fetch(location);

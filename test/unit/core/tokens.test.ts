@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { UnsecuredJWT } from 'jose';
-import { createPkce, decodeClaims, droppedScopesError, isExpired, OpenEmrError, parseTokenSet, pkceChallenge, serializeTokenSet, summarizeTokens, tokenSetFromResponse } from '../../../src/core';
+import {
+  createPkce,
+  decodeClaims,
+  droppedScopesError,
+  isExpired,
+  OpenEmrError,
+  parseTokenSet,
+  pkceChallenge,
+  serializeTokenSet,
+  summarizeTokens,
+  tokenSetFromResponse,
+} from '../../../src/core';
 
 const jwt = (claims: Record<string, unknown>) => new UnsecuredJWT(claims).encode();
 
@@ -9,7 +20,15 @@ describe('core/oauth tokens, JWT decoding and PKCE', () => {
   it('builds a TokenSet with granted, requested and dropped scopes', () => {
     const access = jwt({ sub: 'u1', scopes: ['openid', 'api:oemr', 'user/patient.read'], exp: 2000 });
     const t = tokenSetFromResponse(
-      { access_token: access, token_type: 'Bearer', expires_in: 3600, refresh_token: 'r1', id_token: jwt({ sub: 'u1', fhirUser: 'Practitioner/1' }), scope: 'openid user/patient.read', patient: 'p-1' },
+      {
+        access_token: access,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: 'r1',
+        id_token: jwt({ sub: 'u1', fhirUser: 'Practitioner/1' }),
+        scope: 'openid user/patient.read',
+        patient: 'p-1',
+      },
       ['openid', 'api:oemr', 'user/patient.read', 'user/encounter.read', 'site:default'],
       'password',
       1_000,
@@ -33,15 +52,24 @@ describe('core/oauth tokens, JWT decoding and PKCE', () => {
     const t = tokenSetFromResponse({ access_token: 'opaque', expires_in: 60 }, ['a', 'b'], 'client_credentials', 0);
     assert.deepEqual(t.droppedScopes, []);
     assert.equal(t.accessClaims, undefined);
-    assert.throws(() => tokenSetFromResponse({ error: 'x' }, [], 'password'), (e: unknown) => e instanceof OpenEmrError && e.kind === 'unexpected');
+    assert.throws(
+      () => tokenSetFromResponse({ error: 'x' }, [], 'password'),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'unexpected',
+    );
   });
 
   it('round-trips through the SecretStore form and rejects corrupt data', () => {
-    const t = tokenSetFromResponse({ access_token: jwt({ sub: 's' }), expires_in: 10, refresh_token: 'rt' }, ['openid'], 'authorization_code', 5);
+    const t = tokenSetFromResponse(
+      { access_token: jwt({ sub: 's' }), expires_in: 10, refresh_token: 'rt' },
+      ['openid'],
+      'authorization_code',
+      5,
+    );
     const back = parseTokenSet(serializeTokenSet(t));
     assert.equal(serializeTokenSet(back!), serializeTokenSet(t));
     assert.deepEqual(back!.accessClaims, t.accessClaims);
-    for (const bad of [undefined, '', 'nope', '{}', '{"v":2}', '[1]', '{"v":1,"accessToken":1}']) assert.equal(parseTokenSet(bad), undefined);
+    for (const bad of [undefined, '', 'nope', '{}', '{"v":2}', '[1]', '{"v":1,"accessToken":1}'])
+      assert.equal(parseTokenSet(bad), undefined);
   });
 
   it('expires with skew', () => {
@@ -59,18 +87,31 @@ describe('core/oauth tokens, JWT decoding and PKCE', () => {
 
   it('property: JWT decoding never throws on hostile input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.tuple(fc.base64String(), fc.base64String(), fc.string()).map((p) => p.join('.')), fc.jsonValue().map((v) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(v) ?? '').toString('base64url')}.`)), (token) => {
-        const claims = decodeClaims(token);
-        assert.ok(claims === undefined || typeof claims === 'object');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.tuple(fc.base64String(), fc.base64String(), fc.string()).map((p) => p.join('.')),
+          fc.jsonValue().map((v) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(v) ?? '').toString('base64url')}.`),
+        ),
+        (token) => {
+          const claims = decodeClaims(token);
+          assert.ok(claims === undefined || typeof claims === 'object');
+        },
+      ),
     );
   });
 
   it('property: decoded claims equal what was encoded', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string().filter((k) => !['__proto__'].includes(k)), fc.jsonValue()), (claims) => {
-        assert.deepEqual(decodeClaims(jwt(claims)), JSON.parse(JSON.stringify(claims)));
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string().filter((k) => !['__proto__'].includes(k)),
+          fc.jsonValue(),
+        ),
+        (claims) => {
+          assert.deepEqual(decodeClaims(jwt(claims)), JSON.parse(JSON.stringify(claims)));
+        },
+      ),
     );
   });
 

@@ -6,7 +6,10 @@ interface Manifest {
   contributes: {
     commands: Array<{ command: string; title: string; category?: string }>;
     authentication: Array<{ id: string; label: string }>;
-    walkthroughs: Array<{ id: string; steps: Array<{ id: string; title: string; description: string; media: { markdown?: string } }> }>;
+    walkthroughs: Array<{
+      id: string;
+      steps: Array<{ id: string; title: string; description: string; media: { markdown?: string } }>;
+    }>;
     views?: Record<string, Array<{ id: string }>>;
   };
 }
@@ -15,9 +18,20 @@ const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 const commands = new Map(manifest.contributes.commands.map((c) => [c.command, c]));
 const SIGN_IN_COMMANDS = [
-  'openemr.addServer', 'openemr.editServer', 'openemr.renameServer', 'openemr.removeServer', 'openemr.registerClient',
-  'openemr.useExistingClient', 'openemr.checkClient', 'openemr.openApiClientsPage', 'openemr.login', 'openemr.logout',
-  'openemr.diagnose', 'openemr.showToken', 'openemr.copyAccessToken', 'openemr.accountMenu',
+  'openemr.addServer',
+  'openemr.editServer',
+  'openemr.renameServer',
+  'openemr.removeServer',
+  'openemr.registerClient',
+  'openemr.useExistingClient',
+  'openemr.checkClient',
+  'openemr.openApiClientsPage',
+  'openemr.login',
+  'openemr.logout',
+  'openemr.diagnose',
+  'openemr.showToken',
+  'openemr.copyAccessToken',
+  'openemr.accountMenu',
 ];
 
 /** The commands a walkthrough step's buttons run (`[label](command:id)` links). */
@@ -27,11 +41,15 @@ function buttons(description: string): string[] {
 
 describe('sign-in contributions (package.json)', () => {
   it('contributes every sign-in command in the OpenEMR category', () => {
-    for (const id of SIGN_IN_COMMANDS) assert.equal(commands.get(id)?.category, 'OpenEMR', `${id} is contributed in category OpenEMR`);
+    for (const id of SIGN_IN_COMMANDS)
+      assert.equal(commands.get(id)?.category, 'OpenEMR', `${id} is contributed in category OpenEMR`);
   });
 
   it('contributes the openemr authentication provider', () => {
-    assert.deepEqual(manifest.contributes.authentication.map((a) => a.id), ['openemr']);
+    assert.deepEqual(
+      manifest.contributes.authentication.map((a) => a.id),
+      ['openemr'],
+    );
   });
 
   it('has a walkthrough that follows the real set-up, each step with a button that runs its command', () => {
@@ -48,7 +66,9 @@ describe('sign-in contributions (package.json)', () => {
     ]);
     assert.match(walkthrough.steps[0]!.description, /Administration > Config > Connectors/);
     assert.match(walkthrough.steps[3]!.description, /Administration > System > API Clients/);
-    const views = Object.values(manifest.contributes.views ?? {}).flat().map((v) => v.id);
+    const views = Object.values(manifest.contributes.views ?? {})
+      .flat()
+      .map((v) => v.id);
     for (const step of steps) {
       for (const id of step.buttons) {
         // `<view>.focus` is made by VS Code for every contributed view.

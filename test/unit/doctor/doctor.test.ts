@@ -34,7 +34,10 @@ describe('setup doctor (against the simulator)', () => {
   it('passes all eight checks, in order, for an enabled client and a fresh sign-in', async () => {
     const oauth = oauthFor(ctx, await enabledClient(ctx));
     const checks = await runDoctor(await signedInInput(ctx, oauth));
-    assert.deepEqual(checks.map((c) => c.id), ['reachable', 'https', 'site-address', 'apis', 'password-grant', 'client', 'token', 'first-request']);
+    assert.deepEqual(
+      checks.map((c) => c.id),
+      ['reachable', 'https', 'site-address', 'apis', 'password-grant', 'client', 'token', 'first-request'],
+    );
     const failed = checks.filter((c) => !c.ok);
     assert.deepEqual(failed, [], JSON.stringify(failed));
     assert.match(byId(checks)['first-request']!.message, /GET \/api\/patient answered 200/);
@@ -91,7 +94,10 @@ describe('setup doctor (against the simulator)', () => {
       const checks = await runDoctor({ http });
       assert.equal(checks[0]!.ok, false);
       assert.match(checks[0]!.message, /nosuchsite/);
-      assert.ok(checks.slice(2).every((c) => c.skipped), 'later checks are skipped');
+      assert.ok(
+        checks.slice(2).every((c) => c.skipped),
+        'later checks are skipped',
+      );
     } finally {
       http.dispose();
     }
@@ -121,7 +127,10 @@ describe('setup doctor (against the simulator)', () => {
       assert.equal(checks.reachable!.ok, true, checks.reachable!.message);
       const site = checks['site-address']!;
       assert.equal(site.ok, false, site.message);
-      assert.match(site.message, new RegExp(`issuer is ${ctx.sim.url}/oauth2/default, but this URL expects ${viaLocalhost}/oauth2/default`));
+      assert.match(
+        site.message,
+        new RegExp(`issuer is ${ctx.sim.url}/oauth2/default, but this URL expects ${viaLocalhost}/oauth2/default`),
+      );
       assert.match(site.fix!, /Administration > Config > Connectors.*"Site Address \(required for OAuth2 and FHIR\)".*localhost/);
     } finally {
       http.dispose();
@@ -153,10 +162,20 @@ describe('setup doctor (against the simulator)', () => {
   });
 
   it('renders a Markdown report with every check and its fix', () => {
-    const report = doctorReport('clinic', [
-      { id: 'reachable', title: 'Server reachable, site exists', ok: true, message: 'ok' },
-      { id: 'apis', title: 'APIs switched on', ok: false, message: 'FHIR off', fix: 'In Administration > Config > Connectors, check it' },
-    ], new Date(0));
+    const report = doctorReport(
+      'clinic',
+      [
+        { id: 'reachable', title: 'Server reachable, site exists', ok: true, message: 'ok' },
+        {
+          id: 'apis',
+          title: 'APIs switched on',
+          ok: false,
+          message: 'FHIR off',
+          fix: 'In Administration > Config > Connectors, check it',
+        },
+      ],
+      new Date(0),
+    );
     assert.match(report, /^# OpenEMR setup doctor: clinic/);
     assert.match(report, /1 problem\(s\) found/);
     assert.match(report, /\*\*Fix:\*\* In Administration > Config > Connectors/);

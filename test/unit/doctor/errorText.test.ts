@@ -3,7 +3,12 @@ import { HttpClient, OAuthClient, OpenEmrError, registerClient } from '../../../
 import { CommandError, describeError } from '../../../src/commands/errorText';
 import { enabledClient, oauthFor, startSim, type SimContext } from '../core/sim-helpers';
 
-const REGISTRATION = { clientName: 'messages', applicationType: 'private' as const, redirectUris: ['http://127.0.0.1:8765/callback'], scopes: ['openid'] };
+const REGISTRATION = {
+  clientName: 'messages',
+  applicationType: 'private' as const,
+  redirectUris: ['http://127.0.0.1:8765/callback'],
+  scopes: ['openid'],
+};
 
 /** The error a failing call throws (the test fails when it does not throw one). */
 async function failure(call: () => Promise<unknown>): Promise<OpenEmrError> {
@@ -29,7 +34,8 @@ describe('sign-in failure messages keep what to do', () => {
   async function signInFailures(): Promise<Record<string, OpenEmrError>> {
     const client = await enabledClient(ctx);
     const oauth = oauthFor(ctx, client);
-    const password = (over: Partial<Parameters<OAuthClient['passwordGrant']>[0]> = {}) => oauth.passwordGrant({ role: 'users', username: 'admin', password: 'pass', scopes: ['openid'], ...over });
+    const password = (over: Partial<Parameters<OAuthClient['passwordGrant']>[0]> = {}) =>
+      oauth.passwordGrant({ role: 'users', username: 'admin', password: 'pass', scopes: ['openid'], ...over });
     const out: Record<string, OpenEmrError> = {
       'bad credentials': await failure(() => password({ password: 'wrong' })),
       mfa: await failure(() => password({ username: 'mfa' })),
@@ -56,14 +62,29 @@ describe('sign-in failure messages keep what to do', () => {
 
   it('ends every failure, in notifications and in the errors callers get, with its fix', async () => {
     const failures = await signInFailures();
-    assert.deepEqual(Object.values(failures).map((e) => e.kind), ['bad-credentials', 'mfa-failed', 'invalid-scope', 'password-grant-off', 'api-disabled', 'client-disabled', 'unknown-site', 'insecure-transport']);
+    assert.deepEqual(
+      Object.values(failures).map((e) => e.kind),
+      [
+        'bad-credentials',
+        'mfa-failed',
+        'invalid-scope',
+        'password-grant-off',
+        'api-disabled',
+        'client-disabled',
+        'unknown-site',
+        'insecure-transport',
+      ],
+    );
     for (const [name, err] of Object.entries(failures)) {
       const line = describeError(err);
       assert.ok(line.startsWith(`${err.message}. ${err.explanation}`) && line.endsWith(`Fix: ${err.fix}`), name);
       // What a non-interactive caller gets: the same line (not cut at OpenEmrError's 300 characters), and the fields.
       const thrown = new CommandError(err);
       assert.equal(thrown.message, line, name);
-      assert.deepEqual([thrown.kind, thrown.fix, thrown.explanation, thrown instanceof OpenEmrError], [err.kind, err.fix, err.explanation, true]);
+      assert.deepEqual(
+        [thrown.kind, thrown.fix, thrown.explanation, thrown instanceof OpenEmrError],
+        [err.kind, err.fix, err.explanation, true],
+      );
     }
     assert.ok(describeError(failures['bad credentials']!).length > 300, 'a long answer, which OpenEmrError alone would cut');
   });

@@ -7,19 +7,39 @@ import { startSim } from '../core/sim-helpers';
 
 describe('server profiles (the openemr.servers setting)', () => {
   it('keeps valid entries, normalises URLs and defaults the site', () => {
-    const profiles = parseProfiles([{ baseUrl: 'https://emr.example.org/openemr/', name: 'Clinic' }, { name: 'no url' }, 'junk', { id: 'x', baseUrl: 'ftp://nope' }]);
+    const profiles = parseProfiles([
+      { baseUrl: 'https://emr.example.org/openemr/', name: 'Clinic' },
+      { name: 'no url' },
+      'junk',
+      { id: 'x', baseUrl: 'ftp://nope' },
+    ]);
     assert.equal(profiles.length, 1);
-    assert.deepEqual(profiles[0], { id: 'server-1', name: 'Clinic', baseUrl: 'https://emr.example.org/openemr', site: 'default' });
+    assert.deepEqual(profiles[0], {
+      id: 'server-1',
+      name: 'Clinic',
+      baseUrl: 'https://emr.example.org/openemr',
+      site: 'default',
+    });
   });
 
   it('keeps every field of a profile: apis, TLS options, plain-http opt-in, redirect port and the client (no secret)', () => {
     const full = {
-      id: 'clinic', name: 'Clinic', baseUrl: 'https://emr.example.org', site: 'second', apis: ['api', 'portal'],
-      tls: { caFile: '/etc/ca.pem', allowSelfSigned: true }, allowInsecureHttp: true, redirectPort: 9123,
-      clientId: 'c-1', applicationType: 'public', scopes: ['openid', 'api:port'],
+      id: 'clinic',
+      name: 'Clinic',
+      baseUrl: 'https://emr.example.org',
+      site: 'second',
+      apis: ['api', 'portal'],
+      tls: { caFile: '/etc/ca.pem', allowSelfSigned: true },
+      allowInsecureHttp: true,
+      redirectPort: 9123,
+      clientId: 'c-1',
+      applicationType: 'public',
+      scopes: ['openid', 'api:port'],
     };
     assert.deepEqual(parseProfiles([full]), [full]);
-    const cleaned = parseProfiles([{ ...full, apis: ['api', 'bogus'], redirectPort: 70000, applicationType: 'other', tls: { allowSelfSigned: 'yes' } }])[0]!;
+    const cleaned = parseProfiles([
+      { ...full, apis: ['api', 'bogus'], redirectPort: 70000, applicationType: 'other', tls: { allowSelfSigned: 'yes' } },
+    ])[0]!;
     assert.deepEqual(cleaned.apis, ['api']);
     assert.equal(cleaned.redirectPort, undefined);
     assert.equal(cleaned.applicationType, undefined);
@@ -27,8 +47,14 @@ describe('server profiles (the openemr.servers setting)', () => {
   });
 
   it('makes duplicate ids unique and drops unknown fields (nothing secret survives a hand edit)', () => {
-    const profiles = parseProfiles([{ id: 'a', baseUrl: 'https://a.test' }, { id: 'a', baseUrl: 'https://b.test', clientSecret: 's3cret' }]);
-    assert.deepEqual(profiles.map((p) => p.id), ['a', 'a-2']);
+    const profiles = parseProfiles([
+      { id: 'a', baseUrl: 'https://a.test' },
+      { id: 'a', baseUrl: 'https://b.test', clientSecret: 's3cret' },
+    ]);
+    assert.deepEqual(
+      profiles.map((p) => p.id),
+      ['a', 'a-2'],
+    );
     assert.ok(!JSON.stringify(profiles).includes('s3cret'));
   });
 
@@ -61,15 +87,32 @@ describe('scope choice for registration', () => {
     try {
       const caps = await discover(ctx.http);
       const confidential = scopeGroups(caps, 'private');
-      assert.deepEqual(confidential.map((g) => g.api), ['oidc', 'standard', 'fhir', 'portal']);
+      assert.deepEqual(
+        confidential.map((g) => g.api),
+        ['oidc', 'standard', 'fhir', 'portal'],
+      );
       const all = confidential.flatMap((g) => g.scopes.map((s) => s.scope));
-      assert.ok(all.every((s) => caps.scopesSupported.includes(s)), 'only scopes in scopes_supported');
+      assert.ok(
+        all.every((s) => caps.scopesSupported.includes(s)),
+        'only scopes in scopes_supported',
+      );
       assert.ok(!all.some((s) => s.endsWith('.rs')), '7.0.3 offers no SMART v2 scopes');
-      assert.ok(confidential.find((g) => g.api === 'standard')!.scopes.every((s) => /^api:oemr$|^(user|patient)\/[a-z_]+\./.test(s.scope)), 'standard-API scopes are lowercase');
-      assert.ok(confidential.find((g) => g.api === 'fhir')!.scopes.every((s) => /^api:fhir$|^(user|patient)\/[A-Z]\w*\./.test(s.scope)), 'FHIR scopes are Capitalized');
+      assert.ok(
+        confidential
+          .find((g) => g.api === 'standard')!
+          .scopes.every((s) => /^api:oemr$|^(user|patient)\/[a-z_]+\./.test(s.scope)),
+        'standard-API scopes are lowercase',
+      );
+      assert.ok(
+        confidential.find((g) => g.api === 'fhir')!.scopes.every((s) => /^api:fhir$|^(user|patient)\/[A-Z]\w*\./.test(s.scope)),
+        'FHIR scopes are Capitalized',
+      );
       const publicScopes = scopeGroups(caps, 'public').flatMap((g) => g.scopes.map((s) => s.scope));
       assert.ok(publicScopes.length > 0 && publicScopes.every((s) => !/^(user|system)\//.test(s)));
-      assert.deepEqual(presetsFor('public').map((p) => p.label), ['Patient app (public client)']);
+      assert.deepEqual(
+        presetsFor('public').map((p) => p.label),
+        ['Patient app (public client)'],
+      );
       assert.ok(presetsFor('private').some((p) => p.label === 'Read only'));
     } finally {
       await ctx.close();
@@ -85,7 +128,10 @@ describe('scope choice for registration', () => {
       assert.deepEqual(scopeProblems(confidential, 'private', caps.scopesSupported), []);
       assert.ok(defaultScopes(caps, 'public').every((s) => !s.startsWith('user/')));
       assert.match(scopeProblems(['user/patient.read'], 'public', caps.scopesSupported).join(), /public client/);
-      assert.match(scopeProblems(['launch/encounter'], 'private', caps.scopesSupported).join(), /does not offer launch\/encounter/);
+      assert.match(
+        scopeProblems(['launch/encounter'], 'private', caps.scopesSupported).join(),
+        /does not offer launch\/encounter/,
+      );
       assert.deepEqual(scopeProblems([], 'private', caps.scopesSupported), ['choose at least one scope']);
     } finally {
       await ctx.close();

@@ -1,22 +1,58 @@
 import assert from 'node:assert/strict';
-import { encounterNumber, itemPath, optionListGroup, PATIENT_FHIR_GROUPS, PATIENT_STANDARD_GROUPS, patientSections, recordId, SERVER_COLLECTIONS, SERVER_FHIR_COLLECTIONS } from '../../../src/explorer/catalog';
+import {
+  encounterNumber,
+  itemPath,
+  optionListGroup,
+  PATIENT_FHIR_GROUPS,
+  PATIENT_STANDARD_GROUPS,
+  patientSections,
+  recordId,
+  SERVER_COLLECTIONS,
+  SERVER_FHIR_COLLECTIONS,
+} from '../../../src/explorer/catalog';
 
-const byId = (id: string) => [...PATIENT_STANDARD_GROUPS, ...PATIENT_FHIR_GROUPS, ...SERVER_COLLECTIONS].find((g) => g.id === id)!;
+const byId = (id: string) =>
+  [...PATIENT_STANDARD_GROUPS, ...PATIENT_FHIR_GROUPS, ...SERVER_COLLECTIONS].find((g) => g.id === id)!;
 
 describe('explorer catalog', () => {
-  it('lists the issue\'s groups under a patient, standard API first, then FHIR', () => {
-    assert.deepEqual(PATIENT_STANDARD_GROUPS.map((g) => g.label), ['Encounters', 'Allergies', 'Medical Problems', 'Medications', 'Surgeries', 'Dental Issues', 'Appointments', 'Insurance', 'Documents', 'Employer', 'Messages', 'Transactions']);
+  it("lists the issue's groups under a patient, standard API first, then FHIR", () => {
+    assert.deepEqual(
+      PATIENT_STANDARD_GROUPS.map((g) => g.label),
+      [
+        'Encounters',
+        'Allergies',
+        'Medical Problems',
+        'Medications',
+        'Surgeries',
+        'Dental Issues',
+        'Appointments',
+        'Insurance',
+        'Documents',
+        'Employer',
+        'Messages',
+        'Transactions',
+      ],
+    );
     assert.equal(PATIENT_FHIR_GROUPS.length, 14);
     assert.ok(PATIENT_FHIR_GROUPS.every((g) => g.path === `/fhir/${g.resource}` && g.item === 'fhir'));
   });
 
   it('gives patient tokens the portal instead of the standard API, and backend services FHIR only', () => {
-    assert.deepEqual(patientSections('user').map((s) => s.id), ['standard', 'fhir']);
-    assert.deepEqual(patientSections('patient').map((s) => s.id), ['portal', 'fhir']);
-    assert.deepEqual(patientSections('system').map((s) => s.id), ['fhir']);
+    assert.deepEqual(
+      patientSections('user').map((s) => s.id),
+      ['standard', 'fhir'],
+    );
+    assert.deepEqual(
+      patientSections('patient').map((s) => s.id),
+      ['portal', 'fhir'],
+    );
+    assert.deepEqual(
+      patientSections('system').map((s) => s.id),
+      ['fhir'],
+    );
   });
 
-  it('takes each collection\'s instance key from the core route catalog', () => {
+  it("takes each collection's instance key from the core route catalog", () => {
     const item = (id: string) => SERVER_COLLECTIONS.find((c) => c.id === id)!.item;
     assert.equal(item('api:practitioner'), 'uuid');
     assert.equal(item('api:facility'), 'uuid');

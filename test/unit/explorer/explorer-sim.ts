@@ -4,13 +4,41 @@ import { adminPasswordTokens, enabledClient, oauthFor, startSim, type SimContext
 import type { SimOptions } from '../../openemr-sim';
 
 export const EXPLORER_USER_SCOPES = [
-  'openid', 'api:oemr', 'api:fhir', 'user/patient.read', 'user/encounter.read', 'user/vital.read', 'user/soap_note.read',
-  'user/medical_problem.read', 'user/allergy.read', 'user/medication.read', 'user/surgery.read', 'user/dental_issue.read',
-  'user/appointment.read', 'user/insurance.read', 'user/document.read', 'user/transaction.read', 'user/practitioner.read',
-  'user/facility.read', 'user/list.read', 'user/Condition.read', 'user/Observation.read', 'user/Encounter.read', 'user/Practitioner.read',
+  'openid',
+  'api:oemr',
+  'api:fhir',
+  'user/patient.read',
+  'user/encounter.read',
+  'user/vital.read',
+  'user/soap_note.read',
+  'user/medical_problem.read',
+  'user/allergy.read',
+  'user/medication.read',
+  'user/surgery.read',
+  'user/dental_issue.read',
+  'user/appointment.read',
+  'user/insurance.read',
+  'user/document.read',
+  'user/transaction.read',
+  'user/practitioner.read',
+  'user/facility.read',
+  'user/list.read',
+  'user/Condition.read',
+  'user/Observation.read',
+  'user/Encounter.read',
+  'user/Practitioner.read',
 ];
 
-export const EXPLORER_PATIENT_SCOPES = ['openid', 'api:port', 'api:fhir', 'patient/patient.read', 'patient/encounter.read', 'patient/appointment.read', 'patient/Patient.read', 'patient/Condition.read'];
+export const EXPLORER_PATIENT_SCOPES = [
+  'openid',
+  'api:port',
+  'api:fhir',
+  'patient/patient.read',
+  'patient/encounter.read',
+  'patient/appointment.read',
+  'patient/Patient.read',
+  'patient/Condition.read',
+];
 
 export interface ExplorerSim {
   ctx: SimContext;
@@ -36,6 +64,12 @@ export async function patientSim(): Promise<ExplorerSim & { uuid: string }> {
   const ctx = await startSim();
   const registered = await enabledClient(ctx, { scopes: EXPLORER_PATIENT_SCOPES });
   const login = ctx.sim.logins.patients[0]!;
-  const tokens = await oauthFor(ctx, registered).passwordGrant({ role: 'patient', username: login.username, password: login.password, email: login.email, scopes: EXPLORER_PATIENT_SCOPES });
+  const tokens = await oauthFor(ctx, registered).passwordGrant({
+    role: 'patient',
+    username: login.username,
+    password: login.password,
+    email: login.email,
+    scopes: EXPLORER_PATIENT_SCOPES,
+  });
   return { ctx, client: clientFor(ctx, tokens), tokens, uuid: login.uuid, close: () => ctx.close() };
 }

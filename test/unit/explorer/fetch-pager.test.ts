@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { isOpenEmrError, type Page } from '../../../src/core';
-import { ENCOUNTER_GROUPS, encounterNumber, itemPath, PATIENT_FHIR_GROUPS, PATIENT_PORTAL_GROUPS, PATIENT_STANDARD_GROUPS, SERVER_COLLECTIONS, type PathContext, type Row } from '../../../src/explorer/catalog';
+import {
+  ENCOUNTER_GROUPS,
+  encounterNumber,
+  itemPath,
+  PATIENT_FHIR_GROUPS,
+  PATIENT_PORTAL_GROUPS,
+  PATIENT_STANDARD_GROUPS,
+  SERVER_COLLECTIONS,
+  type PathContext,
+  type Row,
+} from '../../../src/explorer/catalog';
 import { fetchGroupPage, fetchOwnRecord, fetchPatientsPage, trimPatient, type PatientRow } from '../../../src/explorer/fetch';
 import { rowLabel } from '../../../src/explorer/labels';
 import { PagedList } from '../../../src/explorer/pager';
@@ -14,7 +24,8 @@ describe('explorer reads against the simulator', function () {
   });
   after(() => sim.close());
 
-  const patientsList = (search = {}) => new PagedList<Row, PatientRow>((page) => fetchPatientsPage(sim.client, search, page), 50, trimPatient);
+  const patientsList = (search = {}) =>
+    new PagedList<Row, PatientRow>((page) => fetchPatientsPage(sim.client, search, page), 50, trimPatient);
 
   it('pages through every patient with Load more, sorted by last name, and counts them at the end', async () => {
     const list = patientsList();
@@ -27,7 +38,11 @@ describe('explorer reads against the simulator', function () {
     assert.equal(new Set(list.rows.map((r) => r.uuid)).size, 120, 'no patient twice');
     const names = list.rows.map((r) => `${r.lname}\u0000${r.fname}`);
     assert.deepEqual(names, [...names].sort(), 'sorted by last then first name');
-    assert.deepEqual(Object.keys(list.rows[0]!).sort(), ['DOB', 'fname', 'lname', 'pid', 'sex', 'uuid'], 'rows keep only what the tree shows');
+    assert.deepEqual(
+      Object.keys(list.rows[0]!).sort(),
+      ['DOB', 'fname', 'lname', 'pid', 'sex', 'uuid'],
+      'rows keep only what the tree shows',
+    );
   });
 
   it('filters patients by last name and by DOB', async () => {
@@ -46,7 +61,9 @@ describe('explorer reads against the simulator', function () {
     const page = await fetchPatientsPage(sim.client, {}, { limit: 1 });
     const patient = trimPatient(page.items[0]!);
     const ctx: PathContext = { puuid: patient.uuid, pid: patient.pid };
-    const readable = [...PATIENT_STANDARD_GROUPS, ...PATIENT_FHIR_GROUPS].filter((g) => !g.categories && !g.subgroups && gateGroup(g, 'user', sim.tokens.grantedScopes).readable);
+    const readable = [...PATIENT_STANDARD_GROUPS, ...PATIENT_FHIR_GROUPS].filter(
+      (g) => !g.categories && !g.subgroups && gateGroup(g, 'user', sim.tokens.grantedScopes).readable,
+    );
     assert.ok(readable.length >= 12, `readable groups: ${readable.map((g) => g.id).join(', ')}`);
     let opened = 0;
     for (const group of readable) {
@@ -70,8 +87,16 @@ describe('explorer reads against the simulator', function () {
     assert.ok(vitals.items.length >= 1);
     assert.match(rowLabel('vital', vitals.items[0]!).label, /BP \d+\/\d+/);
     const documents = PATIENT_STANDARD_GROUPS.find((g) => g.categories)!;
-    const perCategory = await Promise.all(['Lab Report', 'Medical Record', 'Patient Information'].map((path) => fetchGroupPage(sim.client, documents, ctx, {}, { path })));
-    assert.equal(perCategory.reduce((n, p) => n + p.items.length, 0), 1, 'the simulator gives each patient one document');
+    const perCategory = await Promise.all(
+      ['Lab Report', 'Medical Record', 'Patient Information'].map((path) =>
+        fetchGroupPage(sim.client, documents, ctx, {}, { path }),
+      ),
+    );
+    assert.equal(
+      perCategory.reduce((n, p) => n + p.items.length, 0),
+      1,
+      'the simulator gives each patient one document',
+    );
   });
 
   it('turns a group the token cannot read into a missing-scope error that names the scope', async () => {
@@ -82,7 +107,7 @@ describe('explorer reads against the simulator', function () {
 });
 
 describe('explorer reads for a patient token', () => {
-  it('sees only the patient\'s own record, and its portal groups', async () => {
+  it("sees only the patient's own record, and its portal groups", async () => {
     const sim = await patientSim();
     try {
       const own = await fetchOwnRecord(sim.client);
@@ -92,7 +117,12 @@ describe('explorer reads for a patient token', () => {
       assert.ok(encounters.items.length >= 1);
       const path = itemPath(PATIENT_PORTAL_GROUPS[0]!, encounters.items[0]!, {})!;
       assert.equal((await sim.client.request('GET', path)).status, 200);
-      const conditions = await fetchGroupPage(sim.client, PATIENT_FHIR_GROUPS.find((g) => g.resource === 'Condition')!, { puuid: sim.uuid }, {});
+      const conditions = await fetchGroupPage(
+        sim.client,
+        PATIENT_FHIR_GROUPS.find((g) => g.resource === 'Condition')!,
+        { puuid: sim.uuid },
+        {},
+      );
       assert.ok(conditions.items.every((c) => JSON.stringify(c).includes(sim.uuid)));
     } finally {
       await sim.close();
@@ -101,11 +131,13 @@ describe('explorer reads for a patient token', () => {
 });
 
 describe('PagedList', () => {
-  const pages = (total: number, size: number, calls: number[] = []) => async ({ offset = 0 }): Promise<Page<number>> => {
-    calls.push(offset);
-    const items = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => offset + i);
-    return { items, offset, next: offset + size < total ? { offset: offset + size, limit: size } : undefined };
-  };
+  const pages =
+    (total: number, size: number, calls: number[] = []) =>
+    async ({ offset = 0 }): Promise<Page<number>> => {
+      calls.push(offset);
+      const items = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => offset + i);
+      return { items, offset, next: offset + size < total ? { offset: offset + size, limit: size } : undefined };
+    };
 
   it('loads a page once even when asked twice at the same time', async () => {
     const calls: number[] = [];

@@ -16,8 +16,20 @@ describe('explorer labels', () => {
   });
 
   it('labels an encounter by date and reason, a vital by date and main values, a problem by title', () => {
-    assert.equal(rowLabel('encounter', { date: '2024-03-05 10:00:00', reason: 'Annual physical', uuid: 'e' }).label, '2024-03-05 · Annual physical');
-    const vital = rowLabel('vital', { date: '2024-03-05 10:00:00', bps: '120', bpd: '80', weight: '150', weight_unit: 'lb', temperature: '98.6', temperature_unit: 'F', id: 3 });
+    assert.equal(
+      rowLabel('encounter', { date: '2024-03-05 10:00:00', reason: 'Annual physical', uuid: 'e' }).label,
+      '2024-03-05 · Annual physical',
+    );
+    const vital = rowLabel('vital', {
+      date: '2024-03-05 10:00:00',
+      bps: '120',
+      bpd: '80',
+      weight: '150',
+      weight_unit: 'lb',
+      temperature: '98.6',
+      temperature_unit: 'F',
+      id: 3,
+    });
     assert.equal(vital.label, '2024-03-05 · BP 120/80 · 150 lb');
     assert.equal(vital.description, '98.6 °F');
     assert.equal(rowLabel('issue', { title: 'Hypertension', begdate: '2020-01-01', uuid: 'm' }).label, 'Hypertension');
@@ -31,11 +43,34 @@ describe('explorer labels', () => {
     assert.ok(long.endsWith('…'));
   });
 
-  it('takes a FHIR resource\'s display text: name, code text, coding display, then type/id', () => {
-    assert.deepEqual(fhirDisplay({ resourceType: 'Condition', id: 'c1', code: { coding: [{ display: 'Asthma', code: '195967001' }] }, recordedDate: '2022-02-02T00:00:00Z' }), ['Asthma', '2022-02-02']);
-    assert.equal(fhirDisplay({ resourceType: 'Observation', id: 'o', code: { text: 'Blood pressure' }, effectiveDateTime: '2023-01-01', status: 'final' })[1], '2023-01-01 · final');
-    assert.equal(fhirDisplay({ resourceType: 'Immunization', id: 'i', vaccineCode: { coding: [{ display: 'Influenza' }] } })[0], 'Influenza');
-    assert.equal(fhirDisplay({ resourceType: 'Practitioner', id: 'p', name: [{ family: 'House', given: ['Gregory'] }] })[0], 'House, Gregory');
+  it("takes a FHIR resource's display text: name, code text, coding display, then type/id", () => {
+    assert.deepEqual(
+      fhirDisplay({
+        resourceType: 'Condition',
+        id: 'c1',
+        code: { coding: [{ display: 'Asthma', code: '195967001' }] },
+        recordedDate: '2022-02-02T00:00:00Z',
+      }),
+      ['Asthma', '2022-02-02'],
+    );
+    assert.equal(
+      fhirDisplay({
+        resourceType: 'Observation',
+        id: 'o',
+        code: { text: 'Blood pressure' },
+        effectiveDateTime: '2023-01-01',
+        status: 'final',
+      })[1],
+      '2023-01-01 · final',
+    );
+    assert.equal(
+      fhirDisplay({ resourceType: 'Immunization', id: 'i', vaccineCode: { coding: [{ display: 'Influenza' }] } })[0],
+      'Influenza',
+    );
+    assert.equal(
+      fhirDisplay({ resourceType: 'Practitioner', id: 'p', name: [{ family: 'House', given: ['Gregory'] }] })[0],
+      'House, Gregory',
+    );
     assert.equal(fhirDisplay({ resourceType: 'Location', id: 'l', name: 'Main clinic' })[0], 'Main clinic');
     assert.equal(fhirDisplay({ resourceType: 'Provenance', id: 'Condition:1' })[0], 'Provenance/Condition:1');
   });

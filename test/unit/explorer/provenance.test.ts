@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import type { Provenance } from 'fhir/r4';
 import { fhirGroupQuery, fetchGroupPage, fetchPatientsPage, trimPatient } from '../../../src/explorer/fetch';
-import { itemPath, PATIENT_FHIR_GROUPS, PATIENT_PROVENANCE_GROUP, recordId, type GroupSpec, type PathContext, type Row } from '../../../src/explorer/catalog';
+import {
+  itemPath,
+  PATIENT_FHIR_GROUPS,
+  PATIENT_PROVENANCE_GROUP,
+  recordId,
+  type GroupSpec,
+  type PathContext,
+  type Row,
+} from '../../../src/explorer/catalog';
 import { rowLabel } from '../../../src/explorer/labels';
 import { PagedList } from '../../../src/explorer/pager';
 import { gateGroup } from '../../../src/explorer/scopeGate';
@@ -13,7 +21,7 @@ const SCOPES = [...EXPLORER_USER_SCOPES, 'user/Patient.read', 'user/Provenance.r
 
 const subgroup = (resource: string): GroupSpec => PATIENT_PROVENANCE_GROUP.subgroups!.find((g) => g.resource === resource)!;
 
-describe('explorer: a patient\'s Provenance against the simulator', function () {
+describe("explorer: a patient's Provenance against the simulator", function () {
   let sim: ExplorerSim;
   let ctx: PathContext;
 
@@ -26,7 +34,10 @@ describe('explorer: a patient\'s Provenance against the simulator', function () 
 
   /** Every id of the patient's records of one FHIR type (no Provenance asked for). */
   async function targetIds(resource: string): Promise<string[]> {
-    const plain = PATIENT_FHIR_GROUPS.find((g) => g.resource === resource) ?? { ...subgroup(resource), provenanceOfMatches: false };
+    const plain = PATIENT_FHIR_GROUPS.find((g) => g.resource === resource) ?? {
+      ...subgroup(resource),
+      provenanceOfMatches: false,
+    };
     return (await fetchGroupPage(sim.client, plain, ctx, {})).items.map((r) => String(r.id));
   }
 
@@ -37,23 +48,40 @@ describe('explorer: a patient\'s Provenance against the simulator', function () 
     assert.ok(subgroups.length >= 10);
     for (const spec of subgroups) {
       assert.notEqual(spec.resource, 'Provenance');
-      assert.deepEqual(fhirGroupQuery(spec, ctx), { [spec.resource === 'Patient' ? '_id' : 'patient']: ctx.puuid, _revinclude: 'Provenance:target' });
+      assert.deepEqual(fhirGroupQuery(spec, ctx), {
+        [spec.resource === 'Patient' ? '_id' : 'patient']: ctx.puuid,
+        _revinclude: 'Provenance:target',
+      });
     }
     assert.match(PATIENT_PROVENANCE_GROUP.about!, /_id only/);
   });
 
-  it('lists the Provenance of exactly the patient\'s records of each readable type, each opening through its own id', async () => {
+  it("lists the Provenance of exactly the patient's records of each readable type, each opening through its own id", async () => {
     const readable = PATIENT_PROVENANCE_GROUP.subgroups!.filter((g) => gateGroup(g, 'user', sim.tokens.grantedScopes).readable);
-    assert.deepEqual(readable.map((g) => g.resource), ['Patient', 'Condition', 'Encounter', 'Observation']);
+    assert.deepEqual(
+      readable.map((g) => g.resource),
+      ['Patient', 'Condition', 'Encounter', 'Observation'],
+    );
     for (const spec of readable) {
       const rows = (await fetchGroupPage(sim.client, spec, ctx, {})).items as unknown as Provenance[];
       const targets = await targetIds(spec.resource);
       assert.ok(targets.length >= 1, `${spec.resource}: the patient has records`);
-      assert.deepEqual(rows.map((p) => p.resourceType), targets.map(() => 'Provenance'), `${spec.resource}: only Provenance rows`);
+      assert.deepEqual(
+        rows.map((p) => p.resourceType),
+        targets.map(() => 'Provenance'),
+        `${spec.resource}: only Provenance rows`,
+      );
       assert.deepEqual(rows.map((p) => p.target[0]!.reference).sort(), targets.map((id) => `${spec.resource}/${id}`).sort());
-      assert.deepEqual(rows.map((p) => p.id).sort(), targets.map((id) => `${spec.resource}:${id}`).sort(), 'ids are <Resource>:<uuid>');
+      assert.deepEqual(
+        rows.map((p) => p.id).sort(),
+        targets.map((id) => `${spec.resource}:${id}`).sort(),
+        'ids are <Resource>:<uuid>',
+      );
       const first = rows[0] as unknown as Row;
-      assert.equal(rowLabel('fhir', first).label, `${spec.resource}/${targets.find((id) => first.id === `${spec.resource}:${id}`)}`);
+      assert.equal(
+        rowLabel('fhir', first).label,
+        `${spec.resource}/${targets.find((id) => first.id === `${spec.resource}:${id}`)}`,
+      );
       const path = itemPath(spec, first, ctx)!;
       assert.equal(path, `/fhir/Provenance/${String(first.id)}`, 'the colon stays readable in the path');
       const read = sim.client.unwrap(await sim.client.request<Provenance>('GET', path));

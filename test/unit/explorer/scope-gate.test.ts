@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
-import { PATIENT_FHIR_GROUPS, PATIENT_PORTAL_GROUPS, PATIENT_STANDARD_GROUPS, type GroupSpec } from '../../../src/explorer/catalog';
+import {
+  PATIENT_FHIR_GROUPS,
+  PATIENT_PORTAL_GROUPS,
+  PATIENT_STANDARD_GROUPS,
+  type GroupSpec,
+} from '../../../src/explorer/catalog';
 import { gateGroup } from '../../../src/explorer/scopeGate';
 import { roleOf } from '../../../src/explorer/source';
 
-const group = (id: string, list: readonly GroupSpec[] = [...PATIENT_STANDARD_GROUPS, ...PATIENT_FHIR_GROUPS]): GroupSpec => list.find((g) => g.id === id)!;
+const group = (id: string, list: readonly GroupSpec[] = [...PATIENT_STANDARD_GROUPS, ...PATIENT_FHIR_GROUPS]): GroupSpec =>
+  list.find((g) => g.id === id)!;
 
 describe('explorer scope gating', () => {
   it('lets v1 .read and v2 .s/.rs scopes read a group, and nothing else', () => {
@@ -25,11 +31,19 @@ describe('explorer scope gating', () => {
   it('checks patient tokens against patient/ scopes, and portal groups always in the patient context', () => {
     assert.equal(gateGroup(group('fhir:Condition'), 'patient', ['patient/Condition.rs']).readable, true);
     assert.equal(gateGroup(group('fhir:Condition'), 'patient', ['user/Condition.rs', 'patient/Patient.rs']).readable, false);
-    assert.equal(gateGroup(group('portal:encounter', PATIENT_PORTAL_GROUPS), 'patient', ['patient/encounter.read']).readable, true);
+    assert.equal(
+      gateGroup(group('portal:encounter', PATIENT_PORTAL_GROUPS), 'patient', ['patient/encounter.read']).readable,
+      true,
+    );
   });
 
   it('accepts a v2 scope narrowed by category for a search', () => {
-    assert.equal(gateGroup(group('fhir:Observation'), 'user', ['user/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory']).readable, true);
+    assert.equal(
+      gateGroup(group('fhir:Observation'), 'user', [
+        'user/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory',
+      ]).readable,
+      true,
+    );
   });
 
   it('checks the API gate scope only when the token shows api: scopes at all', () => {

@@ -17,7 +17,10 @@ describe('explorer patient search', () => {
   });
 
   it('rejects an unknown field and names the known ones', () => {
-    assert.throws(() => parsePatientQuery('shoe_size=9'), (e: unknown) => e instanceof PatientQueryError && /shoe_size/.test(e.message) && /lname/.test(e.message));
+    assert.throws(
+      () => parsePatientQuery('shoe_size=9'),
+      (e: unknown) => e instanceof PatientQueryError && /shoe_size/.test(e.message) && /lname/.test(e.message),
+    );
   });
 
   it('describes a filter for the view description, without the sort', () => {

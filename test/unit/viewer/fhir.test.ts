@@ -32,7 +32,12 @@ describe('viewer FHIR summaries', () => {
   });
 
   it('Observation card shows the value with its unit, or its components', () => {
-    const obs = { resourceType: 'Observation', status: 'final', code: { text: 'Glucose' }, valueQuantity: { value: 5.4, unit: 'mmol/L' } };
+    const obs = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'Glucose' },
+      valueQuantity: { value: 5.4, unit: 'mmol/L' },
+    };
     assert.deepEqual(summarizeResource(obs)?.fields[0], ['Value', '5.4 mmol/L']);
     const bp = {
       resourceType: 'Observation',
@@ -51,12 +56,23 @@ describe('viewer FHIR summaries', () => {
     const cards = [
       { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, period: { start: '2024-01-01' } },
       { resourceType: 'Condition', code: { text: 'Asthma' }, clinicalStatus: { coding: [{ code: 'active' }] } },
-      { resourceType: 'MedicationRequest', status: 'active', intent: 'order', medicationCodeableConcept: { text: 'Amoxicillin' } },
+      {
+        resourceType: 'MedicationRequest',
+        status: 'active',
+        intent: 'order',
+        medicationCodeableConcept: { text: 'Amoxicillin' },
+      },
       { resourceType: 'AllergyIntolerance', code: { text: 'Penicillin' }, reaction: [{ manifestation: [{ text: 'Hives' }] }] },
     ].map(summarizeResource);
-    assert.deepEqual(cards.map((c) => c?.title), ['AMB', 'Asthma', 'Amoxicillin', 'Penicillin']);
+    assert.deepEqual(
+      cards.map((c) => c?.title),
+      ['AMB', 'Asthma', 'Amoxicillin', 'Penicillin'],
+    );
     assert.deepEqual(cards[1]?.fields[0], ['Clinical status', 'active']);
-    assert.deepEqual(cards[3]?.fields.find((f) => f[0] === 'Reaction'), ['Reaction', 'Hives']);
+    assert.deepEqual(
+      cards[3]?.fields.find((f) => f[0] === 'Reaction'),
+      ['Reaction', 'Hives'],
+    );
   });
 
   it('other resources and malformed ones have no card', () => {
@@ -66,7 +82,11 @@ describe('viewer FHIR summaries', () => {
   });
 
   it('Bundle rows give type, id and display per entry', () => {
-    const entries = bundleEntries({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: patient }, { fullUrl: 'x' }] });
+    const entries = bundleEntries({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [{ resource: patient }, { fullUrl: 'x' }],
+    });
     assert.deepEqual(entries?.map(bundleRow), [
       { index: 0, type: 'Patient', id: 'p-1', display: 'Jane Q Doe' },
       { index: 1, type: '', id: '', display: '' },
@@ -80,7 +100,10 @@ describe('viewer links and envelope', () => {
   it('only reference keys holding Type/id (or an absolute URL to one) are followable', () => {
     assert.equal(followableReference('reference', 'Patient/123'), 'Patient/123');
     assert.equal(followableReference('reference', 'Practitioner/a-b.c/_history/2'), 'Practitioner/a-b.c/_history/2');
-    assert.equal(followableReference('reference', 'https://h/apis/default/fhir/Patient/9'), 'https://h/apis/default/fhir/Patient/9');
+    assert.equal(
+      followableReference('reference', 'https://h/apis/default/fhir/Patient/9'),
+      'https://h/apis/default/fhir/Patient/9',
+    );
     assert.equal(followableReference('reference', '#contained-1'), undefined);
     assert.equal(followableReference('reference', 'javascript:alert(1)'), undefined);
     assert.equal(followableReference('display', 'Patient/123'), undefined);
@@ -95,7 +118,11 @@ describe('viewer links and envelope', () => {
   });
 
   it('flattens validationErrors (object or list) and internalErrors', () => {
-    const errors = envelopeErrors({ validationErrors: { fname: 'is required', DOB: ['must be a date'] }, internalErrors: ['db down'], data: null });
+    const errors = envelopeErrors({
+      validationErrors: { fname: 'is required', DOB: ['must be a date'] },
+      internalErrors: ['db down'],
+      data: null,
+    });
     assert.deepEqual(errors, { validation: ['fname: is required', 'DOB: must be a date'], internal: ['db down'] });
     assert.deepEqual(envelopeErrors({ validationErrors: [], internalErrors: [], data: [] }), { validation: [], internal: [] });
     assert.deepEqual(envelopeErrors({ resourceType: 'Patient' }), { validation: [], internal: [] });

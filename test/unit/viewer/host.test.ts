@@ -10,7 +10,11 @@ describe('viewer host: command arguments', () => {
     const fromValue = parseOpenArgs({ title: 'P', json: { a: 1 } });
     assert.equal(fromValue.kind, 'document');
     assert.equal(fromValue.kind === 'document' && text(fromValue.bytes), '{"a":1}');
-    const fromString = parseOpenArgs({ title: 'S', json: '[1, 2]', request: { method: 'GET', url: 'u', status: 200, timeMs: 3, sizeBytes: 6 } });
+    const fromString = parseOpenArgs({
+      title: 'S',
+      json: '[1, 2]',
+      request: { method: 'GET', url: 'u', status: 200, timeMs: 3, sizeBytes: 6 },
+    });
     assert.ok(fromString.kind === 'document');
     assert.equal(text(fromString.bytes), '[1, 2]');
     assert.deepEqual(fromString.request, { method: 'GET', url: 'u', status: 200, timeMs: 3, sizeBytes: 6 });
@@ -28,7 +32,15 @@ describe('viewer host: command arguments', () => {
   });
 
   it('rejects anything else with a message naming both forms', () => {
-    for (const bad of [undefined, null, 'x', {}, { serverId: 's1' }, { serverId: 's1', path: 'no-slash' }, { title: 't', json: undefined }]) {
+    for (const bad of [
+      undefined,
+      null,
+      'x',
+      {},
+      { serverId: 's1' },
+      { serverId: 's1', path: 'no-slash' },
+      { title: 't', json: undefined },
+    ]) {
       assert.throws(() => parseOpenArgs(bad), ViewerArgumentError);
     }
   });

@@ -24,7 +24,10 @@ describe('viewer lazy parsing', () => {
     assert.deepEqual(doc.entry[1], { b: '"\\]}' });
     assert.deepEqual(Object.keys(doc), ['resourceType', 'entry', 'total']);
     assert.equal(doc.total, 3);
-    assert.deepEqual(doc.entry.map((e) => typeof e), ['object', 'object', 'object']);
+    assert.deepEqual(
+      doc.entry.map((e) => typeof e),
+      ['object', 'object', 'object'],
+    );
   });
 
   it('keeps "__proto__" as an own property, like JSON.parse', () => {
@@ -33,7 +36,7 @@ describe('viewer lazy parsing', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
-  it('reports invalid JSON with JSON.parse\'s own error', () => {
+  it("reports invalid JSON with JSON.parse's own error", () => {
     assert.throws(() => parseDocument('{"a": [1, 2', eager), SyntaxError);
     assert.throws(() => parseDocument('[1, 2] trailing', eager), SyntaxError);
     assert.throws(() => parseDocument('{"a" 1}', eager), SyntaxError);

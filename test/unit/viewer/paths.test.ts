@@ -10,7 +10,10 @@ describe('viewer key paths', () => {
 
   it('FHIRPath starts at the resource type and types nested resources with ofType()', () => {
     const bundle = { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', name: [{ family: 'Doe' }] } }] };
-    assert.equal(toFhirPath(bundle, ['entry', 0, 'resource', 'name', 0, 'family']), 'Bundle.entry[0].resource.ofType(Patient).name[0].family');
+    assert.equal(
+      toFhirPath(bundle, ['entry', 0, 'resource', 'name', 0, 'family']),
+      'Bundle.entry[0].resource.ofType(Patient).name[0].family',
+    );
     assert.equal(toFhirPath(bundle, []), 'Bundle');
     assert.equal(toFhirPath({ resourceType: 'Patient', birthDate: 'x' }, ['birthDate']), 'Patient.birthDate');
   });

@@ -49,7 +49,10 @@ describe('viewer search', () => {
   });
 
   it('yields between chunks before finishing', () => {
-    const run = searchDocument(Array.from({ length: 1000 }, (_, i) => `v${i}`), { query: 'v99', regex: false, chunkSize: 100 });
+    const run = searchDocument(
+      Array.from({ length: 1000 }, (_, i) => `v${i}`),
+      { query: 'v99', regex: false, chunkSize: 100 },
+    );
     let yields = 0;
     let step = run.next();
     while (!step.done) {
