@@ -134,6 +134,7 @@ export {
   type PatientSearchField,
   type QueryValue,
   type RequestOptions,
+  type ResendRule,
   type StandardPatient,
 } from './api/client';
 export {

@@ -22,7 +22,15 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Send without a bearer token (metadata, smart configuration, version). Default false. */
   anonymous?: boolean;
+  /**
+   * Whether a 401 may renew the token and send the request again: `auto` (default) when the rejection came
+   * from the token gate or the method is idempotent; `idempotent` only for idempotent methods (never a POST
+   * or PATCH, whatever the 401 says); `never` for writes the user confirmed once.
+   */
+  resend?: ResendRule;
 }
+
+export type ResendRule = 'auto' | 'idempotent' | 'never';
 
 export interface ApiResponse<T = unknown> {
   ok: boolean;
@@ -102,8 +110,9 @@ function isGateRejection(res: HttpResponse): boolean {
 }
 
 /** The retry rule: renew once after a 401 when the rejection came before the server acted, or the method is idempotent. */
-export function mayRetryAfter401(method: HttpMethod, res: HttpResponse, error: OpenEmrError): boolean {
-  if (res.status !== 401 || NEVER_RETRIED.has(error.kind)) return false;
+export function mayRetryAfter401(method: HttpMethod, res: HttpResponse, error: OpenEmrError, rule: ResendRule = 'auto'): boolean {
+  if (rule === 'never' || res.status !== 401 || NEVER_RETRIED.has(error.kind)) return false;
+  if (rule === 'idempotent') return IDEMPOTENT.has(method);
   return isGateRejection(res) || IDEMPOTENT.has(method);
 }
 
@@ -180,7 +189,7 @@ export class OpenEmrClient {
       res.status === 401 &&
       token &&
       this.tokens?.renewAfterRejection &&
-      mayRetryAfter401(method, res, classifyResponse(res, context()))
+      mayRetryAfter401(method, res, classifyResponse(res, context()), opts.resend)
     ) {
       // A failed renewal (dead refresh token) leaves the original 401 as the answer; the session says why.
       const renewed = await this.tokens.renewAfterRejection(token, opts.signal).catch((err: unknown) => {

@@ -291,6 +291,17 @@ describe('core/api/classify', () => {
     assert.equal(mayRetryAfter401('GET', forbidden, classifyResponse(forbidden, API)), false);
   });
 
+  it('the resend rules: "idempotent" never re-sends a POST or PATCH, "never" re-sends nothing', () => {
+    const gate = fakeResponse(401, kernel('The resource owner or authorization server denied the request.'), 'POST');
+    const error = classifyResponse(gate, API);
+    assert.equal(mayRetryAfter401('POST', gate, error, 'idempotent'), false);
+    assert.equal(mayRetryAfter401('PATCH', gate, error, 'idempotent'), false);
+    assert.equal(mayRetryAfter401('GET', gate, error, 'idempotent'), true);
+    assert.equal(mayRetryAfter401('PUT', gate, error, 'idempotent'), true);
+    assert.equal(mayRetryAfter401('GET', gate, error, 'never'), false);
+    assert.equal(mayRetryAfter401('PUT', gate, error, 'never'), false);
+  });
+
   it('an OpenEmrError never carries a token, whoever builds it, and serialises without one', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXh5eg';
     const err = new OpenEmrError('unexpected', `failed with ${jwt}\nsecond line`, { serverMessage: `Bearer ${jwt}` });
