@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { AuthServices } from '../auth/createServices';
 import { stringArg, type CommandArgs } from '../commands/commandSupport';
 import { HistoryStore } from '../core/requests/history';
-import type { SnippetKind } from '../core/requests/snippets';
 import { recordUrl } from '../explorer/commands';
 import { ExplorerNode } from '../explorer/nodes/base';
 import { adoptPlainHttpFiles, parsed } from './files/documents';
@@ -17,7 +16,7 @@ import { HistoryProvider } from './history/historyView';
 import { RequestRunner } from './runner';
 import { selectionOf, treeSelection } from './selection';
 import { SendRequestCommand } from './sendCommand';
-import { bodyText, copySnippet, snippetHeaders } from './snippetCommands';
+import { copyRequestSnippet, copySnippet, snippetArgsOf, snippetHeaders } from './snippetCommands';
 
 export interface RequestsApi {
   runner: RequestRunner;
@@ -36,12 +35,6 @@ export function registerRequests(
   const files = new FileRunner(services, runner, servers, selection);
   const tests = new RequestTests(files);
   const historyView = new HistoryProvider(history, services.servers);
-  const snippetArgs = (args: CommandArgs | undefined) => ({
-    kind: stringArg(args, 'kind') as SnippetKind | undefined,
-    includeToken: args?.includeToken === true,
-    acknowledgeRisk: args?.acknowledgeRisk === true,
-  });
-
   context.subscriptions.push(
     runner,
     servers,
@@ -60,16 +53,8 @@ export function registerRequests(
       const index = typeof arg?.index === 'number' ? arg.index : 0;
       const block = parsed(document).requests[index];
       if (!block) throw new Error(`The file has no request number ${index + 1}.`);
-      const args = files.session(document).prepare(block);
-      const body = bodyText(args.body);
-      const url = services.client(args.serverId).resolve(args.path).url;
-      return copySnippet(
-        services,
-        args.serverId,
-        { method: args.method, url, headers: snippetHeaders(args.path, args.headers, body !== undefined), body },
-        snippetArgs(arg),
-        arg?.interactive === true || arg?.kind === undefined,
-      );
+      const interactive = arg?.interactive === true || arg?.kind === undefined;
+      return copyRequestSnippet(services, files.session(document).prepare(block), snippetArgsOf(arg), interactive);
     }),
     vscode.commands.registerCommand('openemr.explorer.copySnippet', async (arg?: unknown) => {
       const node = arg instanceof ExplorerNode ? arg : tree.selection[0];

@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { snippet, SNIPPET_KINDS, TOKEN_VARIABLE, type SnippetKind, type SnippetRequest } from '../core/requests/snippets';
+import type { SendRequestArgs } from '../core/requests/send';
+import type { CommandArgs } from '../commands/commandSupport';
 import type { Services } from '../services';
 
 const KINDS = Object.keys(SNIPPET_KINDS) as SnippetKind[];
@@ -87,4 +89,26 @@ export async function copySnippet(
     5000,
   );
   return { kind, snippet: includeToken ? undefined : text, includesToken: includeToken };
+}
+
+/** The snippet options of a command's argument object. */
+export function snippetArgsOf(args: CommandArgs | undefined): SnippetArgs {
+  return {
+    kind: typeof args?.kind === 'string' ? (args.kind as SnippetKind) : undefined,
+    includeToken: args?.includeToken === true,
+    acknowledgeRisk: args?.acknowledgeRisk === true,
+  };
+}
+
+/** Copies a snippet of a request as the runner would send it (the same Accept and Content-Type). */
+export function copyRequestSnippet(
+  services: Services,
+  request: Pick<SendRequestArgs, 'serverId' | 'method' | 'path' | 'headers' | 'body'>,
+  args: SnippetArgs,
+  interactive: boolean,
+): Promise<SnippetResult | undefined> {
+  const body = bodyText(request.body);
+  const url = services.client(request.serverId).resolve(request.path).url;
+  const headers = snippetHeaders(request.path, request.headers, body !== undefined);
+  return copySnippet(services, request.serverId, { method: request.method, url, headers, body }, args, interactive);
 }

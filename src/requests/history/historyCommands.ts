@@ -2,13 +2,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HistoryEntry } from '../../core/requests/history';
-import type { SnippetKind } from '../../core/requests/snippets';
 import type { AuthServices } from '../../auth/createServices';
 import { registerArgCommand, stringArg, type CommandArgs } from '../../commands/commandSupport';
 import { LANGUAGE_ID } from '../files/documents';
 import type { RequestRunner } from '../runner';
 import { showInViewer } from '../sendCommand';
-import { bodyText, copySnippet, snippetHeaders } from '../snippetCommands';
+import { bodyText, copyRequestSnippet, snippetArgsOf } from '../snippetCommands';
 import { HistoryItem, type HistoryProvider } from './historyView';
 
 /** A history entry as a request file (no token: the extension adds it when sending). */
@@ -84,21 +83,9 @@ export function registerHistoryCommands(
       });
       return { opened: true };
     }),
-    command('openemr.history.copySnippet', async (entry, args, interactive) => {
-      const body = bodyText(entry.body);
-      const url = services.client(entry.serverId).resolve(entry.path).url;
-      return copySnippet(
-        services,
-        entry.serverId,
-        { method: entry.method, url, headers: snippetHeaders(entry.path, entry.headers, body !== undefined), body },
-        {
-          kind: args?.kind as SnippetKind | undefined,
-          includeToken: args?.includeToken === true,
-          acknowledgeRisk: args?.acknowledgeRisk === true,
-        },
-        interactive,
-      );
-    }),
+    command('openemr.history.copySnippet', (entry, args, interactive) =>
+      copyRequestSnippet(services, entry, snippetArgsOf(args), interactive),
+    ),
     command('openemr.history.saveAsFile', async (entry, args) => {
       const content = entryAsRequestFile(entry, services.servers.get(entry.serverId)?.name ?? entry.serverId);
       const target = stringArg(args, 'path');
