@@ -337,6 +337,21 @@ describe('request files (host)', function () {
     );
     assert.deepEqual(first[0]!.headers, { 'X-Trace': 'history-check' });
     assert.equal(first[0]!.response, undefined, 'no response body by default');
+    const saved = await executeCommand<{ uri: string }>('openemr.history.saveAsFile', {
+      id: first[0]!.id,
+      path: path.join(dir, 'from-history.openemr.http'),
+      show: false,
+    });
+    const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(saved.uri))).getText();
+    assert.match(text, new RegExp(`^# @server ${SERVER}$`, 'm'));
+    assert.match(text, /^POST \/api\/patient\nX-Trace: history-check\n\n\{\n {2}"fname": "Hist"/m);
+    assert.ok(!/authorization/i.test(text));
+    const resent = await executeCommand<{ outcomes: Outcome[] }>('openemr.requests.sendAll', { uri: saved.uri });
+    assert.equal(resent.outcomes[0]!.state, 'passed', JSON.stringify(resent.outcomes));
+    const second = (await executeCommand<{ entries: HistoryEntry[] }>('openemr.history.list', { serverId })).entries;
+    assert.equal(second.length, 2, 'the file run was recorded too');
+    assert.deepEqual(await executeCommand('openemr.history.delete', { id: second[0]!.id }), { deleted: true });
+    assert.equal((await executeCommand<{ entries: HistoryEntry[] }>('openemr.history.list', { serverId })).entries.length, 1);
     for (let i = 0; i < 205; i++) await executeCommand('openemr.sendRequest', { serverId, method: 'GET', path: '/api/version' });
     const entries = (await executeCommand<{ entries: HistoryEntry[] }>('openemr.history.list', { serverId })).entries;
     assert.equal(entries.length, 200);
