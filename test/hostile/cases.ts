@@ -8,8 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, type JWK } from 'jose';
 import { sendUpstream, type CaseContext } from './server';
 
-/** The public paths a case is driven through. */
-export type Driver = 'request' | 'signIn' | 'register' | 'addServer';
+/** The public paths a case is driven through (`post`: a POST through the request runner). */
+export type Driver = 'request' | 'post' | 'signIn' | 'register' | 'addServer';
 
 export interface HostileCase {
   name: string;
@@ -328,7 +328,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: '307 on a POST',
     group: 'redirects',
-    drivers: ['signIn', 'register'],
+    drivers: ['signIn', 'register', 'post'],
     targets: (m) => m === 'POST',
     answer: (req, res, ctx) => {
       res.writeHead(307, { location: ctx.otherOrigin + (req.url ?? '/') });

@@ -81,6 +81,18 @@ describe('hostile server against the core', function () {
             return undefined;
           }),
         ];
+      case 'post':
+        return [
+          timed('request POST', async () => {
+            const res = await conn.api.request('POST', '/api/patient', {
+              fname: 'Hostile',
+              lname: 'Case',
+              DOB: '1990-01-01',
+              sex: 'Female',
+            });
+            return res.error?.message;
+          }),
+        ];
       case 'signIn':
         return [timed('password grant', async () => void (await signIn()))];
       case 'register':

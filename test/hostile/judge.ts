@@ -7,6 +7,10 @@ export interface Outcome {
   ms: number;
   /** Thrown error, or the error the command reported (an error row, a failed result). */
   error?: { message: string; name?: string };
+  /** The command shows any answer, error statuses included (the viewer, the request runner). */
+  showsAnswers?: boolean;
+  /** The HTTP status the command showed, when it shows answers. */
+  shownStatus?: number;
 }
 
 /** Problems with one outcome; empty when the case held. `limitMs` is the command's time-out plus slack. */
@@ -20,7 +24,7 @@ export function judge(hostile: HostileCase, outcome: Outcome, limitMs: number): 
       problems.push(`${at}: the error does not say what happened (${String(hostile.says)}): ${outcome.error.message}`);
     if (/Maximum call stack|Cannot read prop|undefined is not|is not a function/i.test(outcome.error.message))
       problems.push(`${at}: a programming error leaked: ${outcome.error.message}`);
-  } else if (hostile.mustFail) {
+  } else if (hostile.mustFail && !outcome.showsAnswers && !(outcome.shownStatus !== undefined && outcome.shownStatus >= 300)) {
     problems.push(`${at}: ended with a result although the answer must be refused`);
   }
   return problems;

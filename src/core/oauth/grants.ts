@@ -308,7 +308,7 @@ export class OAuthClient {
    */
   async refresh(
     refreshToken: string,
-    previous?: Pick<TokenSet, 'grant' | 'requestedScopes'> & Partial<Pick<TokenSet, 'idToken' | 'idClaims'>>,
+    previous?: Pick<TokenSet, 'grant' | 'requestedScopes'>,
     scopes?: string[],
     signal?: AbortSignal,
   ): Promise<TokenSet> {
@@ -320,16 +320,22 @@ export class OAuthClient {
       requested,
       signal,
     );
-    const refreshed: TokenSet = { ...tokens, grant: previous?.grant ?? 'refresh_token' };
-    if (!refreshed.idToken) return refreshed;
-    // The new refresh token is already the only live one: neither a bad id token nor a failed or cancelled
-    // check may lose it. The previous id token (verified at sign-in) stays instead.
+    return { ...tokens, grant: previous?.grant ?? 'refresh_token' };
+  }
+
+  /**
+   * The tokens of a refresh with their id token verified, or with the previous one (verified at sign-in)
+   * when the new one fails. Called after the refreshed tokens are persisted: the new refresh token is the
+   * only live one, so no check may stand between its arrival and its storage.
+   */
+  async withVerifiedIdToken(refreshed: TokenSet, previous: Pick<TokenSet, 'idToken' | 'idClaims'>): Promise<TokenSet> {
+    if (!refreshed.idToken || refreshed.idToken === previous.idToken) return refreshed;
     try {
       await this.verifyIdToken(refreshed.idToken, undefined);
       return refreshed;
     } catch (err) {
       this.http.logger.warn(`refresh: the new id token was not kept (${err instanceof Error ? err.message : String(err)})`);
-      return { ...refreshed, idToken: previous?.idToken, idClaims: previous?.idClaims };
+      return { ...refreshed, idToken: previous.idToken, idClaims: previous.idClaims };
     }
   }
 

@@ -136,14 +136,18 @@ export class TokenSession implements TokenSource {
       if (tokens.refreshToken) {
         next = await this.opts.oauth.refresh(tokens.refreshToken, tokens);
         next = { ...next, refreshToken: next.refreshToken ?? tokens.refreshToken };
+        // Persist the rotated refresh token first (the old one is dead now), then check the new id token.
+        await this.persist(next);
+        const verified = await this.opts.oauth.withVerifiedIdToken(next, tokens);
+        if (verified !== next) await this.persist((next = verified));
       } else if (this.opts.reacquire) {
         next = await this.opts.reacquire();
+        await this.persist(next);
       } else {
         throw new OpenEmrError('token-expired', 'The access token expired and there is no refresh token', {
           fix: 'Sign in again; request "offline_access" to get a refresh token.',
         });
       }
-      await this.persist(next);
       this.changes.fire({ reason: 'refreshed', summary: summarizeTokens(next) });
       return next;
     } catch (err) {
