@@ -36,6 +36,12 @@ export interface HostileServer {
   seen: SeenRequest[];
   /** Requests that reached the other origin, ever. */
   seenElsewhere: SeenRequest[];
+  /**
+   * Every secret value that passed through, both ways: tokens and codes in token requests and answers,
+   * client secrets and assertions, registration access tokens, bearer tokens. Values shorter than 16
+   * characters (the simulator's password) are left out: they would match ordinary text.
+   */
+  secretsSeen: Set<string>;
   close(): Promise<void>;
 }
 
@@ -58,12 +64,46 @@ function seenOf(req: http.IncomingMessage, body: Buffer): SeenRequest {
   };
 }
 
+const SECRET_FIELDS = [
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'code',
+  'client_secret',
+  'client_assertion',
+  'registration_access_token',
+  'password',
+];
+
+function recordSecrets(into: Set<string>, headers: http.IncomingHttpHeaders, body: Buffer): void {
+  const add = (value: unknown): void => {
+    if (typeof value === 'string' && value.length >= 16) into.add(value);
+  };
+  add(/^(?:Bearer|Basic)\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]);
+  const text = body.toString('utf8');
+  if (/x-www-form-urlencoded/.test(headers['content-type'] ?? '')) {
+    const form = new URLSearchParams(text);
+    for (const field of SECRET_FIELDS) add(form.get(field));
+    return;
+  }
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    if (json && typeof json === 'object') for (const field of SECRET_FIELDS) add(json[field]);
+  } catch {
+    // Not JSON: nothing to record.
+  }
+}
+
 function forward(
   upstream: string,
+  self: string,
   req: http.IncomingMessage,
   body: Buffer,
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   const target = new URL(req.url ?? '/', upstream);
+  // Query values naming this server (the `aud` of the authorize request) name the simulator behind it.
+  for (const [name, value] of [...target.searchParams])
+    if (value.startsWith(self)) target.searchParams.set(name, upstream + value.slice(self.length));
   return new Promise((resolve, reject) => {
     const out = http.request(
       target,
@@ -103,6 +143,7 @@ export async function startHostileServer(upstream: string): Promise<HostileServe
   let armed: HostileCase | undefined;
   const seen: SeenRequest[] = [];
   const seenElsewhere: SeenRequest[] = [];
+  const secretsSeen = new Set<string>();
   const sockets = new Set<Socket>();
   /** Sockets with an answer still open (a case that never ends its answer holds them). */
   const busy = new Set<Socket>();
@@ -124,7 +165,13 @@ export async function startHostileServer(upstream: string): Promise<HostileServe
       const body = await readBody(req);
       const current = armed;
       if (current) seen.push(seenOf(req, body));
-      const ctx: CaseContext = { url, otherOrigin, body, upstream: () => forward(upstream, req, body) };
+      recordSecrets(secretsSeen, req.headers, body);
+      const upstreamAnswer = async (): ReturnType<CaseContext['upstream']> => {
+        const answer = await forward(upstream, url, req, body);
+        recordSecrets(secretsSeen, answer.headers, answer.body);
+        return answer;
+      };
+      const ctx: CaseContext = { url, otherOrigin, body, upstream: upstreamAnswer };
       try {
         if (current && current.targets(req.method ?? 'GET', req.url ?? '/')) {
           await current.answer(req, res, ctx);
@@ -158,6 +205,7 @@ export async function startHostileServer(upstream: string): Promise<HostileServe
     otherOrigin,
     seen,
     seenElsewhere,
+    secretsSeen,
     async arm(hostile) {
       // Answers held open by the previous case (a body that never ends, no answer) end with it; idle
       // keep-alive sockets stay, so the client's next request does not meet a socket closed under it.
