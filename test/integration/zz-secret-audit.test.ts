@@ -44,9 +44,9 @@ describe('secret audit (last, on its own)', function () {
     await vscode.env.clipboard.writeText('');
   });
 
-  async function addServer(name: string): Promise<string> {
+  async function addServer(name: string, baseUrl = recorder.url): Promise<string> {
     const { serverId } = await executeCommand<{ serverId: string }>('openemr.addServer', {
-      baseUrl: recorder.url,
+      baseUrl,
       name,
       redirectPort: await freePort(),
     });
@@ -90,9 +90,11 @@ describe('secret audit (last, on its own)', function () {
     const curl = await vscode.env.clipboard.readText();
     assert.match(curl, /\$OPENEMR_TOKEN/);
 
-    // Client credentials with an RS384 client assertion, a private_key_jwt client.
+    // Client credentials with an RS384 client assertion, a private_key_jwt client. The assertion's audience
+    // is the token URL, so this server talks to the simulator directly: its token comes through the
+    // acknowledged copy, its private key and client secret from SecretStorage (by name, below).
     await simControl('globals', { rest_system_scopes_api: 1 });
-    const backendId = await addServer('Audit backend');
+    const backendId = await addServer('Audit backend', simUrl());
     const backend = await executeCommand<{ clientId: string }>('openemr.registerClient', {
       serverId: backendId,
       applicationType: 'private',
