@@ -12,7 +12,7 @@ import { driveBrowser } from '../unit/core/sim-helpers';
 import { startHostileServer, type HostileServer } from '../hostile/server';
 import { activateExtension, closeAllEditors, executeCommand, simControl, simUrl } from './helpers';
 import { HARDENING_SCOPES, loadGroup, report, signInAdmin } from './hardening-support';
-import { freePort, logText } from './signin-support';
+import { currentToken, freePort, logText } from './signin-support';
 
 const BACKEND_SCOPES = ['system/Patient.read', 'system/Encounter.read'];
 
@@ -109,6 +109,7 @@ describe('secret audit (last, on its own)', function () {
       path: '/fhir/Patient',
       query: { _count: 1 },
     });
+    const backendToken = await currentToken(backendId);
 
     // The one acknowledged copy: the token is on the clipboard then, and only then.
     await executeCommand('openemr.copyAccessToken', { serverId, acknowledgeRisk: true });
@@ -137,7 +138,7 @@ describe('secret audit (last, on its own)', function () {
     assert.ok(userData, 'the harness names the user-data folder');
     for (const file of filesUnder(userData)) places.set(path.relative(userData, file), readFileSync(file).toString('latin1'));
 
-    const secrets = [...recorder.secretsSeen];
+    const secrets = [...recorder.secretsSeen, backendToken];
     const found: string[] = [];
     for (const [place, text] of places) {
       for (const secret of secrets) if (text.includes(secret)) found.push(`${secret.slice(0, 8)}… in ${place}`);
