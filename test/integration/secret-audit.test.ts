@@ -1,10 +1,13 @@
 // The secret audit. It runs last (the runner adds it after every other file) and relies on no other file:
-// a scripted session of its own signs in with every grant through a recording proxy in front of the
+// a scripted session of its own signs in with every grant (password, authorization code, client credentials),
+// refreshes with rotation, sends requests, runs a request file, copies every snippet kind without the token,
+// opens the history, the viewer and the tree, and signs out; it goes through a recording proxy in front of the
 // simulator, which keeps every secret value that crosses the wire (tokens, codes, client secrets, client
 // assertions, registration access tokens). Then every place a secret could leak to is scanned for every
 // one of them, and for the secrets held in SecretStorage (the private key members never cross the wire).
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SignInApi } from '../../src/auth/register';
@@ -81,6 +84,22 @@ describe('secret audit (last, on its own)', function () {
     });
     assert.equal(sent.status, 200);
     await executeCommand('openemr.sendRequest', { serverId, method: 'GET', path: '/fhir/Patient', query: { _count: 3 } });
+
+    // A request file, its snippets without the token, and the history (with answers kept) and its snippets.
+    const history = vscode.workspace.getConfiguration('openemr.history');
+    await history.update('keepResponses', true, vscode.ConfigurationTarget.Global);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'openemr-audit-')), 'audit.openemr.http');
+    writeFileSync(file, '# @server Audit\nGET /api/patient?_limit=2\n\n?? status == 200\n');
+    const uri = vscode.Uri.file(file).toString();
+    const fromFile = await executeCommand<{ status?: number }>('openemr.requests.send', { uri, index: 0, show: false });
+    assert.equal(fromFile.status, 200);
+    const [entry] = (await executeCommand<{ entries: Array<{ id: string }> }>('openemr.history.list', { serverId })).entries;
+    await executeCommand('openemr.history.open', { id: entry!.id });
+    for (const kind of ['curl', 'fetch', 'python']) {
+      await executeCommand('openemr.requests.copySnippet', { uri, index: 0, kind });
+      await executeCommand('openemr.history.copySnippet', { id: entry!.id, kind });
+    }
+    await history.update('keepResponses', undefined, vscode.ConfigurationTarget.Global);
 
     // The viewer and the tree, and the tree's copy of a request (it names $OPENEMR_TOKEN, never the token).
     const viewed = await executeCommand<{ rendered?: unknown }>('openemr.openInViewer', { serverId, path: '/fhir/Patient' });
