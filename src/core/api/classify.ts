@@ -3,7 +3,7 @@
  * and the 8.x shapes (`{"error":"An error occurred","message":…,"code":0}`), facts §6.
  */
 import { OpenEmrError, oneLine, type OpenEmrErrorKind } from '../errors';
-import { redactText } from '../log';
+import { redactText, redactUrl } from '../log';
 import type { HttpResponse } from '../http/client';
 import { scopeCovers } from '../catalog/scopes';
 
@@ -194,6 +194,13 @@ export function classifyKind(status: number, f: ErrorBodyFields, ctx: ClassifyCo
 
 /** Builds the OpenEmrError for an HTTP error answer; the message names status and what the server said. */
 export function classifyResponse(res: HttpResponse, ctx: ClassifyContext): OpenEmrError {
+  if (res.status >= 300 && res.status < 400) {
+    const location = res.headers.location;
+    const to = location ? redactUrl(new URL(location, res.url).toString()) : 'nowhere (no Location header)';
+    return new OpenEmrError('redirected', `${res.method} ${res.url} -> ${res.status} (redirected to ${to}; not followed)`, {
+      status: res.status,
+    });
+  }
   const f = readErrorBody(res);
   const kind = classifyKind(res.status, f, ctx);
   const said = redactText(
