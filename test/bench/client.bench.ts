@@ -35,7 +35,8 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
             agent,
           });
           const body = (await res.json()) as { data?: { uuid?: string } };
-          if (res.status !== 200 || body.data?.uuid !== uuids[i % uuids.length]) throw new Error(`raw GET answered ${res.status}`);
+          if (res.status !== 200 || body.data?.uuid !== uuids[i % uuids.length])
+            throw new Error(`raw GET answered ${res.status}`);
         }
       });
     await viaClient(); // warm-up of both paths

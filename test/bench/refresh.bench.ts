@@ -81,7 +81,8 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
     const rotated = rotating.session.current?.refreshToken;
     sim.ctx.sim.expireTokens();
     const second = await round(sim, rotating, calls, uuid);
-    if (rotating.session.current?.refreshToken === rotated) throw new Error('the second refresh did not rotate the refresh token');
+    if (rotating.session.current?.refreshToken === rotated)
+      throw new Error('the second refresh did not rotate the refresh token');
     report('again, on the rotated refresh token', second, false);
 
     const revoked = await sim.connect();

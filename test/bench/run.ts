@@ -44,11 +44,17 @@ function machine(): Record<string, unknown> {
 }
 
 function commit(): { commit?: string; dirty: boolean } {
-  return { commit: quiet('git', ['rev-parse', 'HEAD']), dirty: Boolean(quiet('git', ['status', '--porcelain', '--untracked-files=no'])) };
+  return {
+    commit: quiet('git', ['rev-parse', 'HEAD']),
+    dirty: Boolean(quiet('git', ['status', '--porcelain', '--untracked-files=no'])),
+  };
 }
 
 async function load(file: string): Promise<Benchmark> {
-  const mod = (await import(pathToFileURL(path.join(__dirname, file)).href)) as { run?: Benchmark; default?: { run?: Benchmark } };
+  const mod = (await import(pathToFileURL(path.join(__dirname, file)).href)) as {
+    run?: Benchmark;
+    default?: { run?: Benchmark };
+  };
   const run = mod.run ?? mod.default?.run;
   if (typeof run !== 'function') throw new Error(`${file} does not export run()`);
   return run;
