@@ -3,13 +3,14 @@ import { createServices } from './auth/createServices';
 import { registerSignIn, type SignInApi } from './auth/register';
 import { registerLogCommands } from './commands/log';
 import { registerExplorer, type ExplorerApi } from './explorer/register';
+import { registerRequests, type RequestsApi } from './requests/register';
 import { registerViewer } from './viewer/register';
 
 /**
  * Builds the shared services and registers each feature. Nothing else lives here:
  * every feature is a `register*` function in its own module.
  */
-export function activate(context: vscode.ExtensionContext): SignInApi & { explorer: ExplorerApi } {
+export function activate(context: vscode.ExtensionContext): SignInApi & { explorer: ExplorerApi; requests: RequestsApi } {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('OpenEMR', { log: true });
   context.subscriptions.push(log);
@@ -18,10 +19,11 @@ export function activate(context: vscode.ExtensionContext): SignInApi & { explor
   const signIn = registerSignIn(context, services);
   registerViewer(context, log, services.viewerFetcher);
   const explorer = registerExplorer(context, services);
+  const requests = registerRequests(context, services, explorer.view);
   // The activation benchmark reads this line.
   const version = (context.extension.packageJSON as { version: string }).version;
   log.info(`OpenEMR API ${version} activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { ...signIn, explorer };
+  return { ...signIn, explorer, requests };
 }
 
 export function deactivate(): void {

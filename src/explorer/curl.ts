@@ -1,17 +1,11 @@
-/** "Copy as cURL": a shell command for a GET, with `$OPENEMR_TOKEN` standing in for the token. vscode-free. */
+/** "Copy as cURL" of the explorer: a GET through the request runner's snippet generator (one quoting implementation). */
+import { curlSnippet, TOKEN_VARIABLE } from '../core/requests/snippets';
 
-export const TOKEN_PLACEHOLDER = '$OPENEMR_TOKEN';
+export { shellQuote } from '../core/requests/snippets';
 
-/** Quotes for POSIX shells: single quotes, with embedded single quotes closed and escaped. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export const TOKEN_PLACEHOLDER = `$${TOKEN_VARIABLE}`;
 
 /** The token is never put in: the header reads the OPENEMR_TOKEN shell variable (double quotes, so it expands). */
 export function curlFor(url: string, accept = 'application/json'): string {
-  return [
-    `curl -sS ${shellQuote(url)}`,
-    `-H ${shellQuote(`Accept: ${accept}`)}`,
-    `-H "Authorization: Bearer ${TOKEN_PLACEHOLDER}"`,
-  ].join(' \\\n  ');
+  return curlSnippet({ method: 'GET', url, headers: { Accept: accept } });
 }
