@@ -12,6 +12,7 @@ import { registerViewer } from './viewer/register';
  */
 export function activate(context: vscode.ExtensionContext): SignInApi & { explorer: ExplorerApi; requests: RequestsApi } {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const log = vscode.window.createOutputChannel('OpenEMR', { log: true });
   context.subscriptions.push(log);
   registerLogCommands(context, log);
@@ -20,9 +21,11 @@ export function activate(context: vscode.ExtensionContext): SignInApi & { explor
   registerViewer(context, log, services.viewerFetcher);
   const explorer = registerExplorer(context, services);
   const requests = registerRequests(context, services, explorer.view);
-  // The activation benchmark reads this line.
+  // The activation benchmark reads this line: wall time, and the CPU time (less sensitive to a loaded machine).
   const version = (context.extension.packageJSON as { version: string }).version;
-  log.info(`OpenEMR API ${version} activated in ${(performance.now() - started).toFixed(1)} ms`);
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
+  log.info(`OpenEMR API ${version} activated in ${(performance.now() - started).toFixed(1)} ms (CPU ${cpuMs.toFixed(1)} ms)`);
   return { ...signIn, explorer, requests };
 }
 
