@@ -26,8 +26,7 @@ const chromiumArgs = [
   '--disable-sync',
   '--disable-dev-shm-usage',
 ];
-const tools = { viewer: viewerPage, pre: prePage, jsoneditor: jsonEditorPage } as const;
-type Tool = keyof typeof tools;
+type Tool = 'viewer' | 'pre' | 'jsoneditor';
 const searchQuery = 'Okafor';
 const runTimeoutMs = 180_000;
 
