@@ -319,6 +319,15 @@ const FHIR_SPECS: RouteSpec[] = [
 
 export const ROUTES: readonly ResourceRoute[] = [...STANDARD_SPECS, ...PORTAL_SPECS, ...FHIR_SPECS].map(makeRoute);
 
+/** What a route needs on one server line: no token, a token without a scope check, or a scope. */
+export type RouteRequirement = { kind: 'open' } | { kind: 'token' } | { kind: 'scope'; scope: string };
+
+export function routeRequirement(route: ResourceRoute, flavor: 7 | 8): RouteRequirement {
+  if (route.public) return { kind: 'open' };
+  const scope = flavor === 7 ? (route.scopeV1 ?? route.scope) : route.scope;
+  return scope ? { kind: 'scope', scope } : { kind: 'token' };
+}
+
 export function findRoute(id: string): ResourceRoute | undefined {
   return ROUTES.find((r) => r.id === id);
 }

@@ -2,6 +2,16 @@
 import { route, type Params, type RequestContext, type Route } from '../router.js';
 import type { AccessRecord } from '../tokens.js';
 
+import type { Letter } from '../scopes.js';
+
+/** What a route needs: no token, a token with no scope check, a resource letter, or an operation scope. */
+export type Access =
+  | { kind: 'open' }
+  | { kind: 'token' }
+  | { kind: 'scope'; resource: string; letter: Letter }
+  | { kind: 'operation'; resource: string; operation: string }
+  | { kind: 'own' };
+
 export interface ApiContext extends RequestContext {
   caller: AccessRecord;
 }

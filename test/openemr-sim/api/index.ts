@@ -3,7 +3,7 @@ import { matchRoute } from '../router.js';
 import type { RequestContext } from '../router.js';
 import type { Reply } from '../reply.js';
 import { FHIR_ROUTES } from '../fhir/routes.js';
-import type { ApiRoute } from './api-route.js';
+import type { Access, ApiRoute } from './api-route.js';
 import type { AccessRecord } from '../tokens.js';
 import { authenticate, letterFor, requireScope, type ApiKind } from './guard.js';
 import { PORTAL_ROUTES } from './portal.js';
@@ -21,6 +21,28 @@ function tableFor(kind: ApiKind, flavor: 7 | 8): ApiRoute[] {
   if (kind === 'fhir') return FHIR_ROUTES;
   if (kind === 'portal') return PORTAL_ROUTES;
   return routesFor(flavor);
+}
+
+/** The route a request reaches and what it needs, without running it (the conformance suite reads this). */
+export function describeRoute(
+  flavor: 7 | 8,
+  method: string,
+  rest: string,
+): { found: false } | { found: true; route: ApiRoute; params: Record<string, string>; access: Access } {
+  const kind = rest.split('/')[1] as ApiKind;
+  if (kind !== 'api' && kind !== 'fhir' && kind !== 'portal') return { found: false };
+  const match = matchRoute(tableFor(kind, flavor), method, rest);
+  if (match === undefined || match === 'wrong-method') return { found: false };
+  const { route, params } = match;
+  if (route.exists && !route.exists(params, flavor)) return { found: false };
+  return { found: true, route, params, access: accessOf(route, params, method, kind, flavor) };
+}
+
+function accessOf(route: ApiRoute, params: Record<string, string>, method: string, kind: ApiKind, flavor: 7 | 8): Access {
+  if (route.open && (kind === 'fhir' || flavor === 8)) return { kind: 'open' };
+  if (route.ownScopeCheck) return { kind: 'own' };
+  const resource = typeof route.resource === 'function' ? route.resource(params) : route.resource;
+  return { kind: 'scope', resource, letter: letterFor(method, route.instance) };
 }
 
 /** `rest` is the path after /apis/{site}, e.g. "/api/patient". */
