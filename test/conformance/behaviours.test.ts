@@ -128,13 +128,23 @@ for (const flavor of FLAVORS) {
       it('an active token reads active with status "active"; token_type_hint may be left out', async () => {
         const c = await confidential(sim, SCOPE);
         const t = await passwordToken(sim, c, SCOPE);
-        for (const hint of [{ token_type_hint: 'access_token' }, {}]) {
-          const r = await introspect({ token: String(t.access_token), client_id: c.client_id, client_secret: c.client_secret, ...hint });
+        const hints: Record<string, string>[] = [{ token_type_hint: 'access_token' }, {}];
+        for (const hint of hints) {
+          const r = await introspect({
+            token: String(t.access_token),
+            client_id: c.client_id,
+            client_secret: c.client_secret,
+            ...hint,
+          });
           assert.equal(r.status, 200, r.text);
           assert.equal(body(r).active, true);
           assert.equal(body(r).status, 'active');
         }
-        const refresh = await introspect({ token: String(t.refresh_token), client_id: c.client_id, client_secret: c.client_secret });
+        const refresh = await introspect({
+          token: String(t.refresh_token),
+          client_id: c.client_id,
+          client_secret: c.client_secret,
+        });
         assert.equal(body(refresh).active, true, refresh.text);
       });
 
@@ -180,7 +190,7 @@ for (const flavor of FLAVORS) {
         it('client errors answer 200 {"active":false}', async () => {
           const c = await confidential(sim, SCOPE);
           const t = await passwordToken(sim, c, SCOPE);
-          const tries = [
+          const tries: Record<string, string>[] = [
             { token: String(t.access_token), token_type_hint: 'access_token', client_id: c.client_id },
             { token: String(t.access_token), token_type_hint: 'access_token', client_id: 'nobody' },
             { token: String(t.access_token), client_id: c.client_id, client_secret: 'wrong' },
@@ -299,7 +309,10 @@ for (const flavor of FLAVORS) {
 
       // FhirServiceBase::insert returns the insert result, not the resource.
       for (const [type, resource] of [
-        ['Patient', { resourceType: 'Patient', name: [{ family: 'Doe', given: ['Jo'] }], birthDate: '1990-01-01', gender: 'female' }],
+        [
+          'Patient',
+          { resourceType: 'Patient', name: [{ family: 'Doe', given: ['Jo'] }], birthDate: '1990-01-01', gender: 'female' },
+        ],
         ['Organization', { resourceType: 'Organization', name: 'Acme Clinic' }],
         ['Practitioner', { resourceType: 'Practitioner', name: [{ family: 'Smith', given: ['Al'] }] }],
       ] as const) {
@@ -366,7 +379,13 @@ for (const flavor of FLAVORS) {
         const cookieOf = (setCookie: string | null) => (setCookie ?? '').split(';')[0]!;
         const begin = async (scope: string) => {
           const c = await confidential(sim, scope);
-          const params = new URLSearchParams({ response_type: 'code', client_id: c.client_id, redirect_uri: REDIRECT, scope, state: 's1' });
+          const params = new URLSearchParams({
+            response_type: 'code',
+            client_id: c.client_id,
+            redirect_uri: REDIRECT,
+            scope,
+            state: 's1',
+          });
           return call(`${oauth(sim, '/authorize')}?${params}`);
         };
         const login = (cookie: string) =>
@@ -409,7 +428,11 @@ for (const flavor of FLAVORS) {
         password: login.password,
         email: login.email,
       });
-      const r = await form(oauth(sim, '/token'), { grant_type: 'refresh_token', client_id: c.client_id, refresh_token: String(t.refresh_token) });
+      const r = await form(oauth(sim, '/token'), {
+        grant_type: 'refresh_token',
+        client_id: c.client_id,
+        refresh_token: String(t.refresh_token),
+      });
       assert.equal(r.status, 200, r.text);
     });
   });

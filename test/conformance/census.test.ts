@@ -38,10 +38,13 @@ describe('conformance: the route census', () => {
       it(`has exactly the ${rows.length} routes of ${name}`, () => {
         const want = new Set(rows.map((r) => shape(r.method, r.path)));
         const have = new Set(catalogRoutes(flavor).map((r) => shape(r.method, r.path)));
-        assert.deepEqual({ missing: [...want].filter((id) => !have.has(id)), extra: [...have].filter((id) => !want.has(id)) }, {
-          missing: [],
-          extra: [],
-        });
+        assert.deepEqual(
+          { missing: [...want].filter((id) => !have.has(id)), extra: [...have].filter((id) => !want.has(id)) },
+          {
+            missing: [],
+            extra: [],
+          },
+        );
       });
 
       for (const row of rows) {
@@ -50,7 +53,9 @@ describe('conformance: the route census', () => {
           assert.ok(route, 'the catalog lacks this route');
           const need = routeRequirement(route, flavor);
           const ok =
-            row.scope.kind === 'scope' ? need.kind === 'scope' && catalogScopeMatches(need.scope, row.scope) : need.kind === row.scope.kind;
+            row.scope.kind === 'scope'
+              ? need.kind === 'scope' && catalogScopeMatches(need.scope, row.scope)
+              : need.kind === row.scope.kind;
           assert.ok(ok, `the catalog says ${catalogSays(route, flavor)}`);
         });
       }
@@ -100,7 +105,8 @@ type SimAccess = Extract<ReturnType<typeof describeRoute>, { found: true }>['acc
 function simulatorAgrees(access: SimAccess, row: CensusRoute): boolean {
   const want = row.scope;
   if (want.kind !== 'scope') return access.kind === want.kind;
-  if (want.operation) return access.kind === 'operation' && access.resource === want.resource && access.operation === want.operation;
+  if (want.operation)
+    return access.kind === 'operation' && access.resource === want.resource && access.operation === want.operation;
   if (access.kind !== 'scope' || access.resource !== want.resource) return false;
   return want.v1 ? (want.permissions ?? '').includes(access.letter) : want.permissions === access.letter;
 }

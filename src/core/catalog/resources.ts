@@ -32,6 +32,10 @@ export interface ResourceRoute {
   scopeV1?: string;
   /** Needs no token at all. */
   public?: boolean;
+  /** Needs no token on 8.x, but a token (no scope) on 7.0.3. */
+  publicSince?: '8.x';
+  /** The scope is checked only from 8.x on; 7.0.3 checks none. */
+  scopeSince?: '8.x';
   /** Only on M-2509 / 8.x. */
   since?: '8.x';
   /** Required query parameters. */
@@ -76,8 +80,12 @@ interface RouteSpec {
   label: string;
   collection?: boolean;
   since?: '8.x';
-  /** Overrides the computed scope (operations) or `null` for routes without a token. */
+  /** Overrides the computed scope (operations) or `null` for routes that check no scope. */
   scope?: string | null;
+  /** With `scope: null`: no token at all on every line, or only from 8.x on (7.0.3 wants a token). Default: always. */
+  open?: 'always' | '8.x';
+  /** The computed scope is checked only from 8.x on; 7.0.3 wants a token but checks no scope. */
+  scopeSince?: '8.x';
   query?: string[];
 }
 
@@ -104,7 +112,9 @@ function makeRoute(spec: RouteSpec): ResourceRoute {
     collection,
     scope,
     scopeV1,
-    public: spec.scope === null ? true : undefined,
+    public: spec.scope === null && spec.open !== '8.x' ? true : undefined,
+    publicSince: spec.scope === null && spec.open === '8.x' ? '8.x' : undefined,
+    scopeSince: spec.scopeSince,
     since: spec.since,
     query: spec.query,
     label: spec.label,
@@ -160,13 +170,12 @@ const STANDARD_SPECS: RouteSpec[] = [
     path: `${P_UUID}/insurance/$swap-insurance`,
     resource: 'insurance',
     label: 'Insurances: swap',
-    since: '8.x',
     collection: false,
     scope: 'user/insurance.$swap-insurance',
   },
   ...rest('insurance_company', 'Insurance companies', '/api/insurance_company', 'iid', ['list', 'create', 'read', 'update']),
   ...rest('insurance_type', 'Insurance types', '/api/insurance_type', undefined, ['list']),
-  { method: 'GET', path: `${P_UUID}/employer`, resource: 'employer', label: 'Employer', collection: true, since: '8.x' },
+  { method: 'GET', path: `${P_UUID}/employer`, resource: 'employer', label: 'Employer', collection: true },
   { method: 'POST', path: `${P_ID}/message`, resource: 'message', label: 'Messages: create' },
   { method: 'PUT', path: `${P_ID}/message/:mid`, resource: 'message', label: 'Messages: update' },
   { method: 'DELETE', path: `${P_ID}/message/:mid`, resource: 'message', label: 'Messages: delete' },
@@ -176,8 +185,9 @@ const STANDARD_SPECS: RouteSpec[] = [
   ...rest('practitioner', 'Practitioners', '/api/practitioner', 'pruuid', ['list', 'create', 'read', 'update']),
   { method: 'GET', path: '/api/list/:list_name', resource: 'list', label: 'Lists: read', collection: false },
   ...rest('user', 'Users', '/api/user', 'uuid', ['list', 'read']),
-  { method: 'GET', path: '/api/version', resource: 'version', label: 'Version', collection: true },
-  { method: 'GET', path: '/api/product', resource: 'product', label: 'Product', collection: true },
+  // 7.0.3 wants a token but checks no scope; 8.x needs no token (SkipAuthorizationStrategy).
+  { method: 'GET', path: '/api/version', resource: 'version', label: 'Version', collection: true, scope: null, open: '8.x' },
+  { method: 'GET', path: '/api/product', resource: 'product', label: 'Product', collection: true, scope: null, open: '8.x' },
   ...rest('immunization', 'Immunizations', '/api/immunization', 'uuid', ['list', 'read']),
   ...rest('procedure', 'Procedures', '/api/procedure', 'uuid', ['list', 'read']),
   ...rest('drug', 'Drugs', '/api/drug', 'uuid', ['list', 'read']),
@@ -190,6 +200,7 @@ const STANDARD_SPECS: RouteSpec[] = [
     resource: 'background_service',
     label: 'Background services: run due',
     since: '8.x',
+    scope: 'user/background_service.$run',
   },
   {
     method: 'POST',
@@ -197,11 +208,13 @@ const STANDARD_SPECS: RouteSpec[] = [
     resource: 'background_service',
     label: 'Background services: run one',
     since: '8.x',
+    // OpenEMR takes the scope resource from the path's last segment: `run`.
+    scope: 'user/run.c',
   },
 ];
 
 const PORTAL_SPECS: RouteSpec[] = [
-  { method: 'GET', path: '/portal/patient', resource: 'patient', label: 'Portal: my record', collection: false },
+  { method: 'GET', path: '/portal/patient', resource: 'patient', label: 'Portal: my record', collection: true },
   ...rest('encounter', 'Portal: my encounters', '/portal/patient/encounter', 'euuid', ['list', 'read']),
   ...rest('appointment', 'Portal: my appointments', '/portal/patient/appointment', 'auuid', ['list', 'read']),
 ];
@@ -242,6 +255,8 @@ export const FHIR_RESOURCES = [
   'ValueSet',
 ] as const;
 export type FhirResourceName = (typeof FHIR_RESOURCES)[number];
+/** OpenEMR registers no read route for these (8.x's Questionnaire is searched only). */
+const FHIR_SEARCH_ONLY = new Set<string>(['Questionnaire']);
 /** Resources with only SMART v2 scopes, which 7.0.3 does not have: usable from M-2509 / 8.x on. */
 const FHIR_8X_ONLY = new Set<string>(FHIR_RESOURCES.filter((r) => !(FHIR_V1_READ_RESOURCES as readonly string[]).includes(r)));
 
@@ -262,11 +277,25 @@ const FHIR_SPECS: RouteSpec[] = [
     scope: null,
     collection: false,
   },
-  ...rest('OperationDefinition', 'OperationDefinition', '/fhir/OperationDefinition', 'id', ['list', 'read']).map((s) => ({
-    ...s,
+  {
+    method: 'GET',
+    path: '/fhir/OperationDefinition',
+    resource: 'OperationDefinition',
+    label: 'OperationDefinition: list',
     scope: null,
-  })),
-  ...FHIR_RESOURCES.flatMap((r) => rest(r, r, `/fhir/${r}`, 'id', ['list', 'read'], FHIR_8X_ONLY.has(r) ? '8.x' : undefined)),
+  },
+  // 7.0.3 checks no scope here; 8.x checks OperationDefinition.r.
+  { ...rest('OperationDefinition', 'OperationDefinition', '/fhir/OperationDefinition', 'id', ['read'])[0]!, scopeSince: '8.x' },
+  ...FHIR_RESOURCES.flatMap((r) =>
+    rest(
+      r,
+      r,
+      `/fhir/${r}`,
+      'id',
+      FHIR_SEARCH_ONLY.has(r) ? ['list'] : ['list', 'read'],
+      FHIR_8X_ONLY.has(r) ? '8.x' : undefined,
+    ),
+  ),
   ...FHIR_V1_WRITE_RESOURCES.flatMap((r) => rest(r, r, `/fhir/${r}`, 'id', ['create', 'update'])),
   { method: 'GET', path: '/fhir/Binary/:id', resource: 'Binary', label: 'Binary: read' },
   {
@@ -323,7 +352,8 @@ export const ROUTES: readonly ResourceRoute[] = [...STANDARD_SPECS, ...PORTAL_SP
 export type RouteRequirement = { kind: 'open' } | { kind: 'token' } | { kind: 'scope'; scope: string };
 
 export function routeRequirement(route: ResourceRoute, flavor: 7 | 8): RouteRequirement {
-  if (route.public) return { kind: 'open' };
+  if (route.public || (route.publicSince && flavor === 8)) return { kind: 'open' };
+  if (route.scopeSince && flavor === 7) return { kind: 'token' };
   const scope = flavor === 7 ? (route.scopeV1 ?? route.scope) : route.scope;
   return scope ? { kind: 'scope', scope } : { kind: 'token' };
 }

@@ -1,7 +1,7 @@
 /** Bearer-token checks on /apis: the token, the api:* gate and role, and the route's scope (facts §4, §6). */
 import type { RequestContext } from '../router.js';
 import { fail } from '../reply.js';
-import { allows, type Context, type Letter } from '../scopes.js';
+import { allows, hasOperation, type Context, type Letter } from '../scopes.js';
 import { oauthErrors } from '../errors.js';
 import type { AccessRecord } from '../tokens.js';
 
@@ -41,6 +41,12 @@ export function requireScope(ctx: RequestContext, caller: AccessRecord, resource
   if (!allows(caller.scopes, contextOf(caller), resource, letter)) fail(ctx.state.errors.missingScope());
   const user = caller.role === 'users' ? ctx.state.users.find((u) => u.username === caller.username) : undefined;
   if (user?.aclDenied?.has(resource)) fail(ctx.state.errors.aclDenied());
+}
+
+/** An operation scope such as `user/insurance.$swap-insurance` (`system/*.$export` covers the system ones). */
+export function requireOperation(ctx: RequestContext, caller: AccessRecord, scope: string): void {
+  const wildcard = scope.replace(/^(\w+)\/[^.]+\./, '$1/*.');
+  if (!hasOperation(caller.scopes, scope, wildcard)) fail(ctx.state.errors.missingScope());
 }
 
 /** Letter a request needs: GET instance r, GET collection s, POST c, PUT/PATCH u, DELETE d. */

@@ -59,7 +59,7 @@ const swapInsuranceRoute: ApiRoute = api(
     ctx.state.data.putChild('insurance', { ...moving, type });
     return itemReply(withPuuid(ctx, { ...moving, type }));
   },
-  { v8: true, instance: false },
+  { operation: '$swap-insurance' },
 );
 
 // ---- small fixed answers ----
@@ -83,7 +83,8 @@ const fixedRoutes: ApiRoute[] = [
         })),
       );
     },
-    { instance: false },
+    // a list of options, but OpenEMR checks `list.r` (the route ends in a parameter)
+    { instance: true },
   ),
   api('GET', '/api/insurance_type', 'insurance_type', (ctx) =>
     listReply(
@@ -101,10 +102,10 @@ const fixedRoutes: ApiRoute[] = [
           ? { v_major: '7', v_minor: '0', v_patch: '3', v_tag: '', v_realpatch: '3', v_database: 501, v_acl: 12 }
           : { v_major: '8', v_minor: '0', v_patch: '1', v_tag: '-dev', v_realpatch: '0', v_database: 530, v_acl: 13 },
       ),
-    { open: true },
+    { open: '8.x' },
   ),
   api('GET', '/api/product', 'product', () => itemReply({ name: 'OpenEMR', version: 'simulator', registration_id: null }), {
-    open: true,
+    open: '8.x',
   }),
   api('GET', '/api/patient/:puuid/employer', 'employer', (ctx, params) => {
     const patient = patientByPuuid(ctx, params.puuid);
