@@ -185,7 +185,10 @@ export {
   type ScopePresetId,
 } from './catalog/scopes';
 export {
+  FHIR_PATIENT_TYPES,
   FHIR_RESOURCES,
+  FHIR_TYPE_PLACES,
+  fhirTypesAt,
   fillPath,
   findRoute,
   matchRoute,
@@ -198,6 +201,8 @@ export {
   TOP_LEVEL_COLLECTIONS,
   type RouteRequirement,
   type FhirResourceName,
+  type FhirTypeName,
+  type FhirTypePlace,
   type ParamKind,
   type PatientResourceGroup,
   type ResourceRoute,

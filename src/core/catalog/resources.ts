@@ -412,28 +412,56 @@ function standardGroup(id: string, label: string, path: string): PatientResource
   };
 }
 
-const FHIR_PATIENT_RESOURCES: FhirResourceName[] = [
-  'AllergyIntolerance',
-  'Appointment',
-  'CarePlan',
-  'CareTeam',
-  'Condition',
-  'Coverage',
-  'Device',
-  'DiagnosticReport',
-  'DocumentReference',
-  'Encounter',
-  'Goal',
-  'Immunization',
-  'MedicationDispense',
-  'MedicationRequest',
-  'Observation',
-  'Procedure',
-  'QuestionnaireResponse',
-  'RelatedPerson',
-  'ServiceRequest',
-  'Specimen',
-];
+/**
+ * Where each of OpenEMR's 34 FHIR types shows in a tree: searched per patient (`patient=`), listed at server
+ * level, the patients themselves, per-type Provenance of a patient's records, or Binary (no search route:
+ * documents and export files are read by id). The core's PATIENT_GROUPS and the explorer both use it.
+ */
+export const FHIR_TYPE_PLACES = {
+  AllergyIntolerance: 'patient',
+  Appointment: 'patient',
+  CarePlan: 'patient',
+  CareTeam: 'patient',
+  Condition: 'patient',
+  Coverage: 'patient',
+  Device: 'patient',
+  DiagnosticReport: 'patient',
+  DocumentReference: 'patient',
+  Encounter: 'patient',
+  Goal: 'patient',
+  Immunization: 'patient',
+  Media: 'patient',
+  MedicationDispense: 'patient',
+  MedicationRequest: 'patient',
+  Observation: 'patient',
+  Procedure: 'patient',
+  QuestionnaireResponse: 'patient',
+  RelatedPerson: 'patient',
+  ServiceRequest: 'patient',
+  Specimen: 'patient',
+  Patient: 'patients',
+  Practitioner: 'server',
+  PractitionerRole: 'server',
+  Organization: 'server',
+  Location: 'server',
+  Medication: 'server',
+  Person: 'server',
+  Group: 'server',
+  ValueSet: 'server',
+  Questionnaire: 'server',
+  OperationDefinition: 'server',
+  Provenance: 'provenance',
+  Binary: 'binary',
+} as const satisfies Record<FhirResourceName | 'Binary' | 'OperationDefinition', string>;
+export type FhirTypeName = keyof typeof FHIR_TYPE_PLACES;
+export type FhirTypePlace = (typeof FHIR_TYPE_PLACES)[FhirTypeName];
+
+export function fhirTypesAt(place: FhirTypePlace): FhirTypeName[] {
+  return (Object.keys(FHIR_TYPE_PLACES) as FhirTypeName[]).filter((t) => FHIR_TYPE_PLACES[t] === place);
+}
+
+/** FHIR types searched per patient (`GET /fhir/<Type>?patient=<uuid>`). */
+export const FHIR_PATIENT_TYPES: readonly FhirTypeName[] = fhirTypesAt('patient');
 
 /** Per-patient groups for the explorer: standard API first, then FHIR searches by patient. */
 export const PATIENT_GROUPS: readonly PatientResourceGroup[] = [
@@ -447,7 +475,7 @@ export const PATIENT_GROUPS: readonly PatientResourceGroup[] = [
   standardGroup('insurance', 'Insurances', `${P_UUID}/insurance`),
   standardGroup('employer', 'Employer', `${P_UUID}/employer`),
   standardGroup('transaction', 'Transactions', `${P_ID}/transaction`),
-  ...FHIR_PATIENT_RESOURCES.map((r): PatientResourceGroup => {
+  ...FHIR_PATIENT_TYPES.map((r): PatientResourceGroup => {
     const route = findRoute(`GET /fhir/${r}`)!;
     return { id: `fhir:${r}`, label: r, api: 'fhir', route, patientKey: 'patient', since: route.since };
   }),
@@ -476,17 +504,7 @@ const TOP_STANDARD = [
   'insurance_type',
   'user',
 ];
-const TOP_FHIR = [
-  'Patient',
-  'Practitioner',
-  'PractitionerRole',
-  'Organization',
-  'Location',
-  'Medication',
-  'Person',
-  'Group',
-  'ValueSet',
-];
+const TOP_FHIR = [...fhirTypesAt('patients'), ...fhirTypesAt('server')];
 
 export const TOP_LEVEL_COLLECTIONS: readonly TopLevelCollection[] = [
   ...TOP_STANDARD.map((r): TopLevelCollection => {
