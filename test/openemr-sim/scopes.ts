@@ -168,6 +168,8 @@ function v1Scopes(s: ScopeSettings): Set<string> {
   for (const r of Object.keys(PATIENT_STANDARD)) set.add(`patient/${r}.read`);
   for (const op of OPERATIONS) set.add(op);
   if (s.flavor === 8) set.add('user/insurance.$swap-insurance');
+  // the scopes the background-service run routes check (the `run` resource comes from the path)
+  if (s.flavor === 8) for (const op of ['user/background_service.$run', 'user/run.c']) set.add(op);
   if (s.release === '8.1.0') set.add('user/prescription.write');
   if (s.systemScopes) for (const op of SYSTEM_OPERATIONS) set.add(op);
   v1Cache.set(key, set);

@@ -5,7 +5,7 @@ import type { Reply } from '../reply.js';
 import { FHIR_ROUTES } from '../fhir/routes.js';
 import type { Access, ApiRoute } from './api-route.js';
 import type { AccessRecord } from '../tokens.js';
-import { authenticate, contextOf, letterFor, requireOperation, requireScope, type ApiKind } from './guard.js';
+import { authenticate, letterFor, requireOperation, requireScope, type ApiKind } from './guard.js';
 import { PORTAL_ROUTES } from './portal.js';
 import { routesFor } from './standard.js';
 
@@ -64,6 +64,6 @@ export async function handleApis(ctx: RequestContext, rest: string): Promise<Rep
   const { route, params, access } = found;
   if (access.kind === 'scope') requireScope(ctx, caller, access.resource, access.letter);
   if (access.kind === 'operation' && !route.ownScopeCheck)
-    requireOperation(ctx, caller, `${contextOf(caller)}/${access.resource}.${access.operation}`);
+    requireOperation(ctx, caller, access.resource, access.operation);
   return route.handler({ ...ctx, caller }, params);
 }
