@@ -237,7 +237,8 @@ export function encounterNumber(row: Row): string {
 export function itemPath(spec: GroupSpec, row: Row, ctx: PathContext): string | undefined {
   if (spec.item === 'none') return undefined;
   if (spec.item === 'fhir') {
-    const id = text(row.id);
+    // A FHIR POST answers the insert result (`{uuid, pid}` or `{uuid, id}` with a database id): its uuid is the FHIR id.
+    const id = row.resourceType ? text(row.id) : text(row.uuid) || text(row.id);
     const type = text(row.resourceType) || spec.resource;
     // ':' is legal in a path segment and is part of OpenEMR's Provenance ids (`Condition:<uuid>`): keep it as is.
     return id ? `/fhir/${type}/${encodeURIComponent(id).replace(/%3A/gi, ':')}` : undefined;

@@ -63,7 +63,6 @@ export async function handleApis(ctx: RequestContext, rest: string): Promise<Rep
   }
   const { route, params, access } = found;
   if (access.kind === 'scope') requireScope(ctx, caller, access.resource, access.letter);
-  if (access.kind === 'operation' && !route.ownScopeCheck)
-    requireOperation(ctx, caller, access.resource, access.operation);
+  if (access.kind === 'operation' && !route.ownScopeCheck) requireOperation(ctx, caller, access.resource, access.operation);
   return route.handler({ ...ctx, caller }, params);
 }
