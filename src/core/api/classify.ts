@@ -175,7 +175,21 @@ function statusFallback(status: number, f: ErrorBodyFields, ctx: ClassifyContext
   return 'unexpected';
 }
 
+/**
+ * OpenEMR answers a read or update of a malformed or unknown id with 400 and one validation error
+ * (BaseValidator::validateId: `{"uuid": {"invalid or nonexisting value": " value …"}}`; FHIR: `{"_id": …}`):
+ * that means "no such record", not "fix your input".
+ */
+export function isUnknownIdValidation(errors: unknown): boolean {
+  if (!errors || typeof errors !== 'object' || Array.isArray(errors)) return false;
+  const entries = Object.entries(errors as Record<string, unknown>);
+  if (entries.length !== 1) return false;
+  const [field, detail] = entries[0]!;
+  return field === '_id' || /invalid or nonexisting value/i.test(JSON.stringify(detail));
+}
+
 export function classifyKind(status: number, f: ErrorBodyFields, ctx: ClassifyContext): OpenEmrErrorKind {
+  if (status === 400 && isUnknownIdValidation(f.validationErrors)) return 'resource-not-found';
   if (f.validationErrors) return 'validation';
   if (f.internalErrors) return 'server-error';
   const byCode = f.error ? kindFromOAuthCode(f.error, f, ctx) : undefined;

@@ -361,9 +361,13 @@ export class OAuthClient {
       url: url.toString(),
       carriesSecret: true,
       signal: opts.signal,
-      headers: { Accept: 'text/html,application/json' },
+      headers: { Accept: 'text/plain,text/html,application/json' },
     });
-    if (res.status >= 400) throw classifyResponse(res, { endpoint: 'logout' });
+    if (res.status < 400) return; // 200 text ("You have been signed out. Thank you.") or a redirect
+    const error = classifyResponse(res, { endpoint: 'logout' });
+    // 8.x answers a logout of an ended session 401 {"message":"You are currently not signed in."} (7.0.3: 200 text).
+    if (/currently not signed in/i.test(error.serverMessage ?? '')) return;
+    throw error;
   }
 
   async introspect(
