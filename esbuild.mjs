@@ -3,13 +3,27 @@
 //   node esbuild.mjs --production  minified, no source maps (what the .vsix ships)
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --tests       also bundles test/integration into dist-test/ for the VS Code host
+//   node esbuild.mjs --metafile    also writes esbuild's metafiles to dist/meta/ (what each input weighs)
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+const metafile = process.argv.includes('--metafile');
+
+/**
+ * node-fetch 2 falls back to the whatwg-url package only where Node has no URL class; every Node the editor
+ * runs has one, and the package's Unicode tables would otherwise be most of the bundle.
+ */
+const nodeUrlInsteadOfWhatwgUrl = {
+  name: 'node-url-instead-of-whatwg-url',
+  setup(build) {
+    build.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: 'whatwg-url', namespace: 'node-url' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-url' }, () => ({ contents: "module.exports = { URL: require('url').URL };" }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -39,6 +53,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [nodeUrlInsteadOfWhatwgUrl],
   },
   {
     ...common,
@@ -74,5 +89,10 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[esbuild] watching for changes');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile })));
+  if (metafile) {
+    mkdirSync('dist/meta', { recursive: true });
+    const names = ['extension', 'webview', 'tests'];
+    results.forEach((r, i) => writeFileSync(`dist/meta/${names[i]}.json`, JSON.stringify(r.metafile)));
+  }
 }

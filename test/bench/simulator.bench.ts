@@ -1,19 +1,15 @@
 /**
- * Simulator benchmark: start time with 100000 patients, median/p95 latency of a page of 50 from
- * /api/patient and /fhir/Patient on loopback, and the cost of the first search (patients are generated
- * on use, so the first filter or sort generates them all). Run: npx tsx test/bench/simulator.bench.ts
+ * Simulator benchmark, 100000 patients: start time, the first search right after start (it finishes generating
+ * the patients), median and p95 latency of a page of 50 from /api/patient and /fhir/Patient on loopback, and the
+ * requests per second on /api/patient pages with 8 concurrent clients against a loopback echo server measured
+ * the same way in the same run (so that no other figure is bounded by the simulator).
  */
-import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startSimulator, type RunningSimulator } from '../openemr-sim/index.js';
+import { measureRatio, median, reported, timed, type BenchContext, type Figure } from './figures';
 
-const PATIENTS = 100_000;
-const WARMUP = 20;
-const SAMPLES = 200;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+const CONCURRENCY = 8;
 
 async function adminToken(sim: RunningSimulator): Promise<string> {
   const scope = 'api:oemr api:fhir user/patient.read user/Patient.read';
@@ -39,57 +35,97 @@ async function adminToken(sim: RunningSimulator): Promise<string> {
   return ((await tok.json()) as { access_token: string }).access_token;
 }
 
-/** Times GETs of pages of 50 spread over the whole list. */
-async function timePages(
-  sim: RunningSimulator,
-  token: string,
-  path: (offset: number) => string,
-): Promise<{ median: number; p95: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < WARMUP + SAMPLES; i++) {
-    const offset = ((i * 7919) % (PATIENTS / 50)) * 50;
-    const t0 = performance.now();
-    const res = await fetch(`${sim.url}${path(offset)}`, { headers: { Authorization: `Bearer ${token}` } });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${path(offset)} answered ${res.status}`);
-    if (i >= WARMUP) times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { median: percentile(times, 50), p95: percentile(times, 95) };
+/** GET on a keep-alive agent with at most `CONCURRENCY` sockets; resolves with the status once the body is read. */
+function get(agent: http.Agent, url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers }, (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
 }
 
-export async function run(): Promise<void> {
+/** Requests per second of `total` GETs spread over `CONCURRENCY` clients. */
+async function throughput(agent: http.Agent, total: number, url: (i: number) => string, headers: Record<string, string>) {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const i = next++;
+      const status = await get(agent, url(i), headers);
+      if (status !== 200) throw new Error(`${url(i)} answered ${status}`);
+    }
+  };
+  const ms = await timed(() => Promise.all(Array.from({ length: CONCURRENCY }, worker)));
+  return (total / ms) * 1000;
+}
+
+/** Latencies (ms) of sequential GETs, one at a time. */
+async function latencies(agent: http.Agent, count: number, url: (i: number) => string, headers: Record<string, string>) {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) times.push(await timed(() => get(agent, url(i), headers)));
+  return times.sort((a, b) => a - b);
+}
+
+/** A loopback server that answers every request with its own path: what Node's HTTP stack costs on this machine. */
+async function echoServer(): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ path: req.url }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+export async function run(ctx: BenchContext): Promise<Figure[]> {
+  const patients = ctx.smoke ? 1000 : 100_000;
+  const pages = patients / 50;
+  const samples = ctx.smoke ? 10 : 200;
   const t0 = performance.now();
-  const sim = await startSimulator({ patients: PATIENTS, quiet: true });
+  const sim = await startSimulator({ patients, quiet: true });
   const startMs = performance.now() - t0;
+  const echo = await echoServer();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
-    const token = await adminToken(sim);
-    const search = `${sim.url}/apis/default/api/patient?lname=Smith&_limit=50`;
-    const s0 = performance.now();
-    const first = await fetch(search, { headers: { Authorization: `Bearer ${token}` } });
-    await first.arrayBuffer();
-    const firstSearchMs = performance.now() - s0;
-    const api = await timePages(sim, token, (o) => `/apis/default/api/patient?_limit=50&_offset=${o}`);
-    // FHIR pages stay near the start: FHIR search builds resources on demand, from the first patient on.
-    const fhirFirst = await timePages(sim, token, () => '/apis/default/fhir/Patient?_count=50');
-    const fhirDeep = await timePages(sim, token, (o) => `/apis/default/fhir/Patient?_count=50&_offset=${o % 5000}`);
-    const f = (n: number) => `${n.toFixed(2)} ms`;
-    const later = await timePages(sim, token, (o) => `/apis/default/api/patient?lname=Smith&_limit=50&_offset=${o % 1000}`);
-    console.log(`simulator: start with ${PATIENTS} patients: ${startMs.toFixed(0)} ms`);
-    console.log(
-      `simulator: first GET /api/patient?lname=Smith right after start (finishes generating the patients): ${firstSearchMs.toFixed(0)} ms; later searches: median ${f(later.median)}, p95 ${f(later.p95)}`,
-    );
-    console.log(`simulator: GET /api/patient page of 50 (offsets across the list): median ${f(api.median)}, p95 ${f(api.p95)}`);
-    console.log(`simulator: GET /fhir/Patient?_count=50 (first page): median ${f(fhirFirst.median)}, p95 ${f(fhirFirst.p95)}`);
-    console.log(`simulator: GET /fhir/Patient?_count=50&_offset<5000: median ${f(fhirDeep.median)}, p95 ${f(fhirDeep.p95)}`);
+    const headers = { Accept: 'application/json', Authorization: `Bearer ${await adminToken(sim)}` };
+    const apis = `${sim.url}/apis/default`;
+    const firstSearchMs = await timed(() => get(agent, `${apis}/api/patient?lname=Smith&_limit=50`, headers));
+    const spread = (i: number): number => ((i * 7919) % pages) * 50;
+    const api = await latencies(agent, samples, (i) => `${apis}/api/patient?_limit=50&_offset=${spread(i)}`, headers);
+    const fhir = await latencies(agent, samples, () => `${apis}/fhir/Patient?_count=50`, headers);
+    const p95 = (sorted: number[]): number => sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))]!;
+    const round = (n: number): number => Math.round(n * 100) / 100;
+
+    const echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+    const total = ctx.smoke ? 40 : 2000;
+    const rps = await measureRatio(ctx, {
+      name: `GET /api/patient pages of 50, ${CONCURRENCY} concurrent clients, vs loopback echo`,
+      unit: 'req/s',
+      subject: () => throughput(agent, total, (i) => `${apis}/api/patient?_limit=50&_offset=${spread(i)}`, headers),
+      baseline: () => throughput(agent, total, (i) => `${echoUrl}/api/patient?_offset=${spread(i)}`, headers),
+      note: 'higher is better: the ratio is the share of bare Node HTTP throughput the simulator keeps',
+    });
+    const figures = [
+      reported(`start with ${patients} patients`, Math.round(startMs), 'ms'),
+      reported('first search right after start (generates every patient)', Math.round(firstSearchMs), 'ms'),
+      reported('GET /api/patient page of 50, median', round(median(api)), 'ms', {
+        spread: [round(api[0]!), round(p95(api))],
+        note: 'spread: min–p95',
+      }),
+      reported('GET /fhir/Patient?_count=50, median', round(median(fhir)), 'ms', {
+        spread: [round(fhir[0]!), round(p95(fhir))],
+        note: 'spread: min–p95',
+      }),
+      rps,
+    ];
+    for (const f of figures)
+      console.log(`${f.name}: ${f.value.toFixed(2)} ${f.unit}${f.ratio ? `, ratio ${f.ratio.toFixed(2)}` : ''}`);
+    return figures.map((f) => ({ ...f, value: Math.round(f.value * 100) / 100 }));
   } finally {
+    agent.destroy();
+    echo.close();
     await sim.close();
   }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
 }

@@ -19,8 +19,9 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
   private loadMoreError: unknown;
   /** Set while a redraw waits for VS Code to read this node again. */
   private itemRead: (() => void) | undefined;
-  /** The node of each listed row by id, with the row it last showed. */
-  private rowNodes = new Map<string, { row: T; node: RowNode<T> }>();
+  /** The nodes of the rows last shown, in list order, and the list they were built for. */
+  private rowNodes: RowNode<T>[] = [];
+  private shownList: PagedList<R, T> | undefined;
 
   abstract readonly scope: ServerScope;
   protected abstract createPager(): PagedList<R, T>;
@@ -95,19 +96,28 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
     });
   }
 
-  /** The rows' nodes: the same objects as last time for rows still listed, updated when the list was reloaded. */
+  /**
+   * The rows' nodes: the same objects as last time for rows still listed, updated when the list was reloaded.
+   * Load more only appends to the same list, so only the new rows need nodes; a reloaded list is matched by id.
+   * Long lists keep one array slot per row here, and no lookup table.
+   */
   private nodesOf(list: PagedList<R, T>, withLoadMore: boolean): ExplorerNode[] {
-    const listed = new Map<string, { row: T; node: RowNode<T> }>();
-    const nodes: ExplorerNode[] = list.rows.map((row, i) => {
+    const rows = list.rows;
+    const appended = this.shownList === list && this.rowNodes.length <= rows.length;
+    const byId = appended ? undefined : new Map(this.rowNodes.map((node) => [node.id, node]));
+    const nodes = appended ? this.rowNodes : [];
+    for (let i = nodes.length; i < rows.length; i++) {
+      const row = rows[i]!;
       const id = this.rowId(row, i);
-      const entry = this.rowNodes.get(id) ?? { row, node: this.rowNode(row, id) };
-      if (entry.row !== row) entry.node.row = entry.row = row;
-      listed.set(id, entry);
-      return entry.node;
-    });
-    this.rowNodes = listed;
-    if (withLoadMore && list.hasMore) nodes.push(new LoadMoreNode(this));
-    return nodes;
+      const node = byId?.get(id) ?? this.rowNode(row, id);
+      if (node.row !== row) node.row = row;
+      nodes.push(node);
+    }
+    this.rowNodes = nodes;
+    this.shownList = list;
+    const shown: ExplorerNode[] = [...nodes];
+    if (withLoadMore && list.hasMore) shown.push(new LoadMoreNode(this));
+    return shown;
   }
 
   /** Shared by subclasses: the count goes to the description. */

@@ -14,6 +14,8 @@ import { PatientNode } from './patientNode';
 
 export class PatientsNode extends PagedNode<Record<string, unknown>, PatientRow> {
   private search: PatientSearch = {};
+  /** Built once: every row id starts with it (one string less per patient). */
+  private readonly rowIdPrefix = `${this.id}/`;
 
   constructor(
     parent: ExplorerNode,
@@ -48,7 +50,7 @@ export class PatientsNode extends PagedNode<Record<string, unknown>, PatientRow>
   }
 
   protected rowId(row: PatientRow): string {
-    return `${this.id}/${row.uuid || row.pid || 'unknown'}`;
+    return this.rowIdPrefix + (row.uuid || row.pid || 'unknown');
   }
 
   protected rowNode(row: PatientRow, id: string): PatientNode {

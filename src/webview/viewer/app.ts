@@ -45,24 +45,25 @@ export class ViewerApp {
   /** Decodes, parses and draws a document; reports what it drew to the host. */
   load(message: DocumentMessage): RenderSummary {
     const started = performance.now();
-    const text = new TextDecoder().decode(message.bytes);
-    const sizeBytes = message.bytes.byteLength;
+    // A big document is parsed from its bytes and never decoded as a whole (see lazyJson.ts).
+    const bytes = message.bytes;
+    const sizeBytes = bytes.byteLength;
     this.host.setState({
       docId: message.docId,
       title: message.title,
       request: message.request,
       source: message.source,
       serverId: message.serverId,
-      inlineText: message.keepInline ? text : undefined,
+      inlineText: message.keepInline ? new TextDecoder().decode(bytes) : undefined,
     });
     this.root.textContent = '';
     this.root.append(requestHeader(message.title, message.request, sizeBytes));
     let value: unknown;
     try {
-      value = parseDocument(text);
+      value = parseDocument(bytes);
     } catch (error) {
       const parseError = error instanceof Error ? error.message : String(error);
-      this.showParseError(text, parseError);
+      this.showParseError(new TextDecoder().decode(bytes), parseError);
       return { docId: message.docId, rows: 0, sizeBytes, envelopeErrors: 0, parseError, renderMs: performance.now() - started };
     }
     const errors = envelopeErrors(value);

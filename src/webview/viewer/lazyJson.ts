@@ -1,10 +1,11 @@
 /**
- * Parsing that opens big documents sooner. JSON.parse of a 50 MB Bundle costs most of the time to first
- * render, yet the first screen shows only a few dozen entries. For large texts the top level is parsed
- * right away, but big arrays directly under it (Bundle.entry, the standard API's data) keep each element
- * as a slice of the text and parse it on first access, through a Proxy that looks like a plain array to
- * every reader (Array.isArray, length, indexing, JSON.stringify). Search touches every element and so
- * parses the rest in its own time slices.
+ * Parsing that opens big documents sooner. Decoding a 50 MB answer to text and JSON.parse of it cost most of
+ * the time to first render, yet the first screen shows only a few dozen entries. For large documents the
+ * UTF-8 bytes are scanned for structure (every JSON delimiter is ASCII, and no byte of a multi-byte UTF-8
+ * character is ASCII): the top level is built right away, but big arrays directly under it (Bundle.entry, the
+ * standard API's data) keep each element as a byte range that is decoded and parsed on first access, through
+ * a Proxy that looks like a plain array to every reader (Array.isArray, length, indexing, JSON.stringify).
+ * Search touches every element and so parses the rest in its own time slices.
  */
 
 export interface LazyParseOptions {
@@ -23,36 +24,40 @@ const CLOSE_ARRAY = 93;
 const COMMA = 44;
 const COLON = 58;
 
-function skipWhitespace(text: string, i: number): number {
+const decoder = new TextDecoder();
+
+/** The text of bytes[start, end). */
+function decode(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  return decoder.decode(bytes.subarray(start, end));
+}
+
+function skipWhitespace(bytes: Uint8Array, i: number): number {
   for (;;) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i];
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i;
     i++;
   }
 }
 
-/** Index after the string that opens at `i` (jumps between quotes with indexOf). */
-function skipString(text: string, i: number): number {
-  let from = i + 1;
-  for (;;) {
-    const close = text.indexOf('"', from);
-    if (close < 0) throw new SyntaxError('Unterminated string in JSON');
-    let backslashes = 0;
-    for (let k = close - 1; text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
-    if (backslashes % 2 === 0) return close + 1;
-    from = close + 1;
+/** Index after the string that opens at `i`. */
+function skipString(bytes: Uint8Array, i: number): number {
+  for (let p = i + 1; p < bytes.length; p++) {
+    const c = bytes[p];
+    if (c === QUOTE) return p + 1;
+    if (c === BACKSLASH) p++;
   }
+  throw new SyntaxError('Unterminated string in JSON');
 }
 
 /** Index after the value that starts at `i`, without building it. */
-function skipValue(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c === QUOTE) return skipString(text, i);
+function skipValue(bytes: Uint8Array, i: number): number {
+  const c = bytes[i];
+  if (c === QUOTE) return skipString(bytes, i);
   if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
     let depth = 0;
-    for (let p = i; p < text.length; p++) {
-      const ch = text.charCodeAt(p);
-      if (ch === QUOTE) p = skipString(text, p) - 1;
+    for (let p = i; p < bytes.length; p++) {
+      const ch = bytes[p];
+      if (ch === QUOTE) p = skipString(bytes, p) - 1;
       else if (ch === OPEN_OBJECT || ch === OPEN_ARRAY) depth++;
       else if (ch === CLOSE_OBJECT || ch === CLOSE_ARRAY) {
         if (--depth === 0) return p + 1;
@@ -62,9 +67,9 @@ function skipValue(text: string, i: number): number {
   }
   let p = i;
   for (;;) {
-    const ch = text.charCodeAt(p);
+    const ch = bytes[p];
     if (
-      Number.isNaN(ch) ||
+      ch === undefined ||
       ch === COMMA ||
       ch === CLOSE_OBJECT ||
       ch === CLOSE_ARRAY ||
@@ -81,23 +86,23 @@ function skipValue(text: string, i: number): number {
 }
 
 /** Calls `visit(start, end)` for each element of the array at `open`; returns the index after it. */
-function forEachElement(text: string, open: number, visit: (start: number, end: number) => void): number {
-  let p = skipWhitespace(text, open + 1);
-  if (text.charCodeAt(p) === CLOSE_ARRAY) return p + 1;
+function forEachElement(bytes: Uint8Array, open: number, visit: (start: number, end: number) => void): number {
+  let p = skipWhitespace(bytes, open + 1);
+  if (bytes[p] === CLOSE_ARRAY) return p + 1;
   for (;;) {
-    const end = skipValue(text, p);
+    const end = skipValue(bytes, p);
     visit(p, end);
-    p = skipWhitespace(text, end);
-    const c = text.charCodeAt(p);
+    p = skipWhitespace(bytes, end);
+    const c = bytes[p];
     if (c === CLOSE_ARRAY) return p + 1;
     if (c !== COMMA) throw new SyntaxError(`Expected ',' or ']' at position ${p} in JSON`);
-    p = skipWhitespace(text, p + 1);
+    p = skipWhitespace(bytes, p + 1);
   }
 }
 
 const unparsed = Symbol('unparsed');
 
-function lazyArray(text: string, bounds: number[]): unknown[] {
+function lazyArray(bytes: Uint8Array, bounds: number[]): unknown[] {
   const target: unknown[] = new Array<unknown>(bounds.length / 2).fill(unparsed);
   return new Proxy(target, {
     get(t, key, receiver) {
@@ -106,7 +111,7 @@ function lazyArray(text: string, bounds: number[]): unknown[] {
       const index = Number(key);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(text.slice(bounds[2 * index], bounds[2 * index + 1]));
+        parsed = JSON.parse(decode(bytes, bounds[2 * index], bounds[2 * index + 1]));
       } catch (error) {
         parsed = `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
       }
@@ -116,55 +121,60 @@ function lazyArray(text: string, bounds: number[]): unknown[] {
   });
 }
 
-/** The value starting at `start` and the index after it; one pass over the text, arrays included. */
-function readValue(text: string, start: number, minArray: number): { value: unknown; end: number } {
-  if (text.charCodeAt(start) !== OPEN_ARRAY) {
-    const end = skipValue(text, start);
-    return { value: JSON.parse(text.slice(start, end)), end };
+/** The value starting at `start` and the index after it; one pass over the bytes, arrays included. */
+function readValue(bytes: Uint8Array, start: number, minArray: number): { value: unknown; end: number } {
+  if (bytes[start] !== OPEN_ARRAY) {
+    const end = skipValue(bytes, start);
+    return { value: JSON.parse(decode(bytes, start, end)), end };
   }
   const bounds: number[] = [];
-  const end = forEachElement(text, start, (a, b) => bounds.push(a, b));
-  const value = end - start >= minArray ? lazyArray(text, bounds) : JSON.parse(text.slice(start, end));
+  const end = forEachElement(bytes, start, (a, b) => bounds.push(a, b));
+  const value = end - start >= minArray ? lazyArray(bytes, bounds) : JSON.parse(decode(bytes, start, end));
   return { value, end };
 }
 
-function shallowObject(text: string, open: number, minArray: number): { value: object; end: number } {
+function shallowObject(bytes: Uint8Array, open: number, minArray: number): { value: object; end: number } {
   const result: Record<string, unknown> = {};
-  let p = skipWhitespace(text, open + 1);
-  if (text.charCodeAt(p) === CLOSE_OBJECT) return { value: result, end: p + 1 };
+  let p = skipWhitespace(bytes, open + 1);
+  if (bytes[p] === CLOSE_OBJECT) return { value: result, end: p + 1 };
   for (;;) {
-    if (text.charCodeAt(p) !== QUOTE) throw new SyntaxError(`Expected a property name at position ${p} in JSON`);
-    const keyEnd = skipString(text, p);
-    const key = JSON.parse(text.slice(p, keyEnd)) as string;
-    p = skipWhitespace(text, keyEnd);
-    if (text.charCodeAt(p) !== COLON) throw new SyntaxError(`Expected ':' at position ${p} in JSON`);
-    const { value, end } = readValue(text, skipWhitespace(text, p + 1), minArray);
+    if (bytes[p] !== QUOTE) throw new SyntaxError(`Expected a property name at position ${p} in JSON`);
+    const keyEnd = skipString(bytes, p);
+    const key = JSON.parse(decode(bytes, p, keyEnd)) as string;
+    p = skipWhitespace(bytes, keyEnd);
+    if (bytes[p] !== COLON) throw new SyntaxError(`Expected ':' at position ${p} in JSON`);
+    const { value, end } = readValue(bytes, skipWhitespace(bytes, p + 1), minArray);
     // defineProperty, not assignment: a "__proto__" key must stay a plain property, as with JSON.parse
     Object.defineProperty(result, key, { value, writable: true, enumerable: true, configurable: true });
-    p = skipWhitespace(text, end);
-    const c = text.charCodeAt(p);
+    p = skipWhitespace(bytes, end);
+    const c = bytes[p];
     if (c === CLOSE_OBJECT) return { value: result, end: p + 1 };
     if (c !== COMMA) throw new SyntaxError(`Expected ',' or '}' at position ${p} in JSON`);
-    p = skipWhitespace(text, p + 1);
+    p = skipWhitespace(bytes, p + 1);
   }
 }
 
-/** Parses JSON like JSON.parse, deferring the elements of big top-level arrays (see the file comment). */
-export function parseDocument(text: string, options: LazyParseOptions = {}): unknown {
+/**
+ * Parses JSON text or UTF-8 bytes like JSON.parse, deferring the elements of big top-level arrays (see the file
+ * comment). Big documents are best handed over as bytes: they are then never decoded as a whole.
+ */
+export function parseDocument(input: string | Uint8Array, options: LazyParseOptions = {}): unknown {
   const minText = options.minText ?? 1_000_000;
   const minArray = options.minArray ?? 64 * 1024;
-  if (text.length < minText) return JSON.parse(text);
+  const parseWhole = (): unknown => JSON.parse(typeof input === 'string' ? input : decode(input));
+  if (input.length < minText) return parseWhole();
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   try {
-    const start = skipWhitespace(text, 0);
-    const c = text.charCodeAt(start);
+    const start = skipWhitespace(bytes, 0);
+    const c = bytes[start];
     let value: unknown;
     let end: number;
-    if (c === OPEN_OBJECT) ({ value, end } = shallowObject(text, start, minArray));
-    else if (c === OPEN_ARRAY) ({ value, end } = readValue(text, start, minArray));
-    else return JSON.parse(text);
-    if (skipWhitespace(text, end) !== text.length) throw new SyntaxError('Unexpected text after JSON');
+    if (c === OPEN_OBJECT) ({ value, end } = shallowObject(bytes, start, minArray));
+    else if (c === OPEN_ARRAY) ({ value, end } = readValue(bytes, start, minArray));
+    else return parseWhole();
+    if (skipWhitespace(bytes, end) !== bytes.length) throw new SyntaxError('Unexpected text after JSON');
     return value;
   } catch {
-    return JSON.parse(text); // the scanner only finds structure; JSON.parse gives the precise error
+    return parseWhole(); // the scanner only finds structure; JSON.parse gives the precise error
   }
 }

@@ -16,6 +16,17 @@ describe('viewer lazy parsing', () => {
     );
   });
 
+  it('property: UTF-8 bytes parse like JSON.parse of their text, multi-byte characters and escapes included', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4, stringUnit: 'grapheme' }), (value) => {
+        const text = JSON.stringify({ entry: [value, value], last: value });
+        const bytes = new TextEncoder().encode(text);
+        assert.deepEqual(materialize(parseDocument(bytes, eager)), JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('defers big top-level arrays but reads like a plain array', () => {
     const text = JSON.stringify({ resourceType: 'Bundle', entry: [{ a: 1 }, { b: '"\\]}' }, [2, 3]], total: 3 });
     const doc = parseDocument(text, eager) as { entry: unknown[]; total: number };
