@@ -474,7 +474,7 @@ describe('explorer (Servers tree)', function () {
     const { curl } = await executeCommand<{ curl: string }>('openemr.explorer.copyCurl', leaf.node);
     assert.ok(curl.includes('$OPENEMR_TOKEN') && curl.includes(`/medical_problem/${id}`));
     assert.ok(!/Bearer [A-Za-z0-9_-]{20,}/.test(curl), 'no token in the cURL');
-    assert.deepEqual(menu(leaf.item.contextValue, false), ['open', 'openRaw', 'copyId', 'copyCurl', 'refresh']);
+    assert.deepEqual(menu(leaf.item.contextValue, false), ['open', 'openRaw', 'copyId', 'copyCurl', 'copySnippet', 'refresh']);
     const before = await simRequests();
     assert.deepEqual(await executeCommand('openemr.explorer.refresh', leaf.node), { refreshed: leaf.node.id });
     assert.equal((await simRequests()) - before, 2, 'one GET for the record, and the counters call');
