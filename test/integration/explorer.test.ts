@@ -505,13 +505,14 @@ describe('explorer (Servers tree)', function () {
       30_000,
       'the patient with pid 1',
     );
-    await executeCommand('openemr.explorer.openRaw', firstPatient.node);
-    const editor = await waitFor(
-      () => vscode.window.activeTextEditor?.document.languageId === 'json' && vscode.window.activeTextEditor,
+    // The document openRaw made, by its uri: the active editor may still be the previous test's for a moment.
+    const { uri } = await executeCommand<{ uri: string }>('openemr.explorer.openRaw', firstPatient.node);
+    const document = await waitFor(
+      () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri),
       10_000,
-      'raw JSON editor',
+      'raw JSON document',
     );
-    const record = JSON.parse(editor.document.getText()) as { fname: string; pid: string | number; email: string; uuid: string };
+    const record = JSON.parse(document.getText()) as { fname: string; pid: string | number; email: string; uuid: string };
     await closeAllEditors();
     const who = { username: `${record.fname}${record.pid}`.toLowerCase(), email: record.email, uuid: record.uuid };
     const patientServer = await signedInServer('Explorer patient', PATIENT_SCOPES, {
