@@ -505,13 +505,20 @@ describe('explorer (Servers tree)', function () {
       30_000,
       'the patient with pid 1',
     );
-    await executeCommand('openemr.explorer.openRaw', firstPatient.node);
-    const editor = await waitFor(
-      () => vscode.window.activeTextEditor?.document.languageId === 'json' && vscode.window.activeTextEditor,
+    // The document openRaw made, by its uri and content: an untitled uri can still name the previous test's
+    // closed document for a moment.
+    const { uri } = await executeCommand<{ uri: string }>('openemr.explorer.openRaw', firstPatient.node);
+    const record = await waitFor(
+      () => {
+        const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri && !d.isClosed)?.getText();
+        const parsed = text
+          ? (JSON.parse(text) as { fname: string; pid: string | number; email: string; uuid: string })
+          : undefined;
+        return parsed && String(parsed.pid) === '1' ? parsed : undefined;
+      },
       10_000,
-      'raw JSON editor',
+      'the raw JSON of the patient with pid 1',
     );
-    const record = JSON.parse(editor.document.getText()) as { fname: string; pid: string | number; email: string; uuid: string };
     await closeAllEditors();
     const who = { username: `${record.fname}${record.pid}`.toLowerCase(), email: record.email, uuid: record.uuid };
     const patientServer = await signedInServer('Explorer patient', PATIENT_SCOPES, {
