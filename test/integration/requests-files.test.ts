@@ -21,8 +21,28 @@ interface Outcome {
   messages: string[];
   status?: number;
 }
+interface TreeNode {
+  id: string;
+}
 interface RequestsExports {
   requests: { tests: { controller: vscode.TestController; onDidFinish: vscode.Event<Outcome[]> } };
+  explorer: { provider: vscode.TreeDataProvider<TreeNode>; view: vscode.TreeView<TreeNode> };
+}
+
+/** The child of a tree row whose label matches. */
+async function child(exports: RequestsExports, parent: TreeNode | undefined, label: RegExp): Promise<TreeNode> {
+  return waitFor(
+    async () => {
+      for (const node of (await exports.explorer.provider.getChildren(parent)) ?? []) {
+        const item = await exports.explorer.provider.getTreeItem(node);
+        const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+        if (label.test(text) || label.test(node.id)) return node;
+      }
+      return undefined;
+    },
+    20_000,
+    `a row ${String(label)}`,
+  );
 }
 
 const SERVER = 'Request files sim';
@@ -66,10 +86,12 @@ describe('request files (host)', function () {
   this.timeout(180_000);
   let serverId: string;
   let api: RequestsExports['requests'];
+  let exports: RequestsExports;
 
   before(async () => {
     const extension = await activateExtension();
-    api = (extension.exports as RequestsExports).requests;
+    exports = extension.exports as RequestsExports;
+    api = exports.requests;
     serverId = await signedInServer(SERVER);
     await executeCommand('openemr.history.clear', { serverId });
   });
@@ -159,6 +181,56 @@ describe('request files (host)', function () {
     });
     assert.equal(result.status, undefined);
     assert.match(result.error ?? '', /\{\{nobody\}\} is not defined/);
+  });
+
+  it('takes {{patient.uuid}} and {{patient.pid}} from the tree selection and {{$env NAME}} from the environment', async () => {
+    const server = await child(exports, undefined, new RegExp(`^server:${serverId}$`));
+    const patients = await child(exports, server, /^Patients/);
+    const patient = await child(exports, patients, /^[^,]+, .+/);
+    await exports.explorer.view.reveal(patient, { select: true, focus: false });
+    await waitFor(() => exports.explorer.view.selection[0] === patient, 10_000, 'the patient selected');
+    process.env.OPENEMR_REQUESTS_TEST_LIMIT = '2';
+    const uri = requestFile(
+      'selection.openemr.http',
+      [
+        `# @server ${SERVER}`,
+        '# @name me',
+        'GET /api/patient/{{patient.uuid}}',
+        '',
+        '?? status == 200',
+        '?? body $.data.pid == {{patient.pid}}',
+        '###',
+        'GET /api/patient?_limit={{$env OPENEMR_REQUESTS_TEST_LIMIT}}',
+        '',
+        '?? body $.data.length == 2',
+        '',
+      ].join('\n'),
+    );
+    const all = await executeCommand<{ outcomes: Outcome[] }>('openemr.requests.sendAll', { uri: uri.toString() });
+    assert.deepEqual(
+      all.outcomes.map((o) => [o.state, o.status]),
+      [
+        ['passed', 200],
+        ['passed', 200],
+      ],
+      JSON.stringify(all.outcomes),
+    );
+  });
+
+  it('with openemr.requests.plainHttpFiles a plain .http file becomes a request file', async () => {
+    const config = vscode.workspace.getConfiguration('openemr.requests');
+    const plain = await vscode.workspace.openTextDocument(requestFile('plain.http', 'GET /fhir/metadata\n'));
+    assert.notEqual(plain.languageId, 'openemr-http', 'not without the setting');
+    await config.update('plainHttpFiles', true, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor(
+        () => vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/plain.http') && d.languageId === 'openemr-http'),
+        10_000,
+        'plain.http as openemr-http',
+      );
+    } finally {
+      await config.update('plainHttpFiles', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('warns on an Authorization line with a real-looking token and removes it with the quick fix', async () => {
