@@ -6,13 +6,18 @@ import type { ExplorerSource, ServerState } from './source';
 
 export function sourceFromServices(services: Services): ExplorerSource & vscode.Disposable {
   const changes = new Emitter<{ serverId?: string }>();
-  /** Servers whose last token refresh failed: shown in the error state until the next sign-in. */
+  /**
+   * Servers whose refresh token died (the failed refresh cleared the tokens): shown in the error state until
+   * the next sign-in. A refresh that failed for a passing reason (a 500, the network) keeps the tokens and
+   * the tree: the next request tries again.
+   */
   const failed = new Map<string, string>();
   const subscriptions = [
     services.servers.onDidChange((change) => changes.fire({ serverId: change.serverId })),
     services.tokens.onDidChange((change) => {
-      if (change.reason === 'refresh-failed') failed.set(change.serverId, 'The token could not be refreshed: sign in again.');
-      else if (change.reason === 'signed-in' || change.reason === 'signed-out') failed.delete(change.serverId);
+      if (change.reason === 'refresh-failed' && !change.state.signedIn)
+        failed.set(change.serverId, 'The token could not be refreshed: sign in again.');
+      else if (change.reason !== 'refresh-failed') failed.delete(change.serverId);
       changes.fire({ serverId: change.serverId });
     }),
   ];

@@ -150,7 +150,8 @@ async function startWorkbench(): Promise<Workbench> {
   await context.addInitScript('globalThis.__name ??= (fn) => fn;');
   const page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT_MS);
-  await page.goto(server.url());
+  // Two cores shared by several test runs can take longer than 30 s to load the workbench.
+  await page.goto(server.url(), { timeout: 180_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   // The extension's activity-bar item proves the workbench has loaded the installed extension.
   await page.locator('.activitybar [aria-label^="OpenEMR"]').first().waitFor({ timeout: 90_000 });

@@ -10,16 +10,17 @@ import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { XSS_CORPUS } from '../hostile/xss-corpus';
 import { simAccessToken, simGet, storeHostilePatients } from '../unit/viewer/fixtures/simPatients';
-import { page, screenshot, simUrl, viewPane, waitFor } from './fixture';
-import { addServerAndSignIn, expandRow, removeServerThroughUi, serverTreeRow } from './servers';
+import { answerInput, page, runCommand, screenshot, simUrl, viewPane, waitFor } from './fixture';
+import { addServerAndSignIn, expandRow, pickIfAsked, removeServerThroughUi, serverTreeRow } from './servers';
 import { openInViewer } from './viewerSupport';
 
 const SERVER = 'XSS E2E';
 const CLIENT = 'xss e2e client';
 /** Sorts before every other patient, so the first page of the tree holds the whole corpus. */
 const LNAME = `Aaaxss${Date.now() % 100000}`;
+/** Elements a payload could create (the viewer makes none of these itself); elements with event handlers count too. */
 const ELEMENTS =
-  'img, iframe, script, svg, object, embed, form, style, base, meta, link, a, math, body, textarea, input, details';
+  'img, iframe, script, svg, object, embed, form, style, base, meta, link, math, body, textarea, details, a[href^="javascript"]';
 
 interface PageChecks {
   runs: number;
@@ -35,7 +36,9 @@ async function checksOf(frame: FrameLocator): Promise<PageChecks> {
       runs: w.openemrXssRuns ?? 0,
       // -1: the listener is missing (the count would prove nothing).
       cspViolations: w.openemrCspViolations ? w.openemrCspViolations.length : -1,
-      injected: app.querySelectorAll(elements).length,
+      injected:
+        app.querySelectorAll(elements).length +
+        [...app.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
       text: app.textContent ?? '',
     };
   }, ELEMENTS);
@@ -107,6 +110,10 @@ describe('XSS corpus (UI)', function () {
     await addServerAndSignIn(SERVER, CLIENT);
     await expandRow(SERVER);
     await expandRow('Patients');
+    // Only this run's patients: earlier runs stored the same corpus under other names.
+    await runCommand('OpenEMR: Search Patients');
+    await pickIfAsked(SERVER);
+    await answerInput(LNAME);
     const rowsOf = (): Promise<string[]> => viewPane('Servers').locator('.monaco-list-row').allInnerTexts();
     await waitFor(async () => (await rowsOf()).some((t) => t.startsWith(LNAME)), 60_000, 'the hostile patients');
     const texts = (await rowsOf()).filter((t) => t.startsWith(LNAME));

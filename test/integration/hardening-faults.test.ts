@@ -64,7 +64,7 @@ describe('network faults (simulator at --fail-rate 0.2 --latency 300)', function
     process.on('unhandledRejection', onUnhandled);
     sim = await startSimulator({ port: 0, quiet: true, patients: 120, seed: 3, latency: LATENCY_MS });
     // Setting up (registration, enabling, sign-in) is not the workload: faults start after it.
-    serverId = await signedInServer('Faulty', sim.url, HARDENING_SCOPES);
+    serverId = await signedInServer('Faulty', sim.url, HARDENING_SCOPES, async (clientId) => sim.enableClient(clientId));
     sim.options.failRate = FAIL_RATE;
   });
 

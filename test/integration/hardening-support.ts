@@ -85,14 +85,22 @@ export function errorOfRows(loaded: Row[]): string | undefined {
   return error ? tooltipText(error.item) : undefined;
 }
 
-/** Adds a server, registers an enabled confidential client and signs in with the password grant. */
-export async function signedInServer(name: string, baseUrl: string, scopes: string[]): Promise<string> {
+/**
+ * Adds a server, registers an enabled confidential client and signs in with the password grant. `enable`
+ * enables a client as an administrator would (default: the harness's simulator).
+ */
+export async function signedInServer(
+  name: string,
+  baseUrl: string,
+  scopes: string[],
+  enable: (clientId: string) => Promise<unknown> = (clientId) => simControl(`clients/${encodeURIComponent(clientId)}/enable`),
+): Promise<string> {
   const { serverId } = await executeCommand<{ serverId: string }>('openemr.addServer', { baseUrl, name });
   const { clientId, enabled } = await executeCommand<{ clientId: string; enabled: boolean | 'unknown' }>(
     'openemr.registerClient',
     { serverId, applicationType: 'private', scopes },
   );
-  if (enabled !== true) await simControl(`clients/${encodeURIComponent(clientId)}/enable`);
+  if (enabled !== true) await enable(clientId);
   await signInAdmin(serverId, scopes);
   return serverId;
 }
