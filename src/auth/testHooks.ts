@@ -41,6 +41,8 @@ export interface TestHooks {
   storedSecrets(serverId: string): Promise<string[]>;
   /** Names of the server's stored secrets that occur in `text`, and in the extension's globalState. */
   secretsFoundIn(serverId: string, text: string): Promise<{ inText: string[]; inGlobalState: string[] }>;
+  /** The extension's globalState and workspaceState as JSON, as held in memory (for the secret audit). */
+  stateText(): string;
 }
 
 /** The private members of an RSA JWK. */
@@ -100,6 +102,10 @@ export function createTestHooks(
       (await provider.getSessions(scopes)).map((s) => ({ id: s.id, account: s.account.label, scopes: s.scopes })),
     otherWindow: () => otherWindow(context, services),
     storedSecrets: async (serverId) => [...(await stored(serverId)).keys()],
+    stateText: () =>
+      JSON.stringify(
+        [context.globalState, context.workspaceState].map((memento) => memento.keys().map((k) => [k, memento.get(k)])),
+      ),
     async secretsFoundIn(serverId, text) {
       const values = await stored(serverId);
       const globalState = JSON.stringify(context.globalState.keys().map((k) => [k, context.globalState.get(k)]));

@@ -44,6 +44,7 @@ export type OpenEmrErrorKind =
   | 'cancelled'
   | 'response-too-large'
   | 'non-json'
+  | 'redirected'
   | 'unexpected';
 
 export interface ErrorGuide {
@@ -186,6 +187,11 @@ export const ERROR_GUIDE: Record<OpenEmrErrorKind, ErrorGuide> = {
   'non-json': {
     explanation: 'The server answered with something other than JSON (an empty body or an HTML page).',
     fix: 'Check the server URL and site; an HTML page usually means a PHP error or a wrong path.',
+  },
+  redirected: {
+    explanation:
+      'The server answered with a redirect. Redirects are not followed, so that a token or password never travels to an address the server picks.',
+    fix: "If the new address is right, change the server profile's base URL to it (OpenEMR: Edit Server); otherwise check the web server or proxy configuration.",
   },
   unexpected: {
     explanation: 'The server gave an answer this client does not understand.',

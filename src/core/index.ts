@@ -185,7 +185,10 @@ export {
   type ScopePresetId,
 } from './catalog/scopes';
 export {
+  FHIR_PATIENT_TYPES,
   FHIR_RESOURCES,
+  FHIR_TYPE_PLACES,
+  fhirTypesAt,
   fillPath,
   findRoute,
   matchRoute,
@@ -194,8 +197,12 @@ export {
   pathParams,
   permissionLetter,
   ROUTES,
+  routeRequirement,
   TOP_LEVEL_COLLECTIONS,
+  type RouteRequirement,
   type FhirResourceName,
+  type FhirTypeName,
+  type FhirTypePlace,
   type ParamKind,
   type PatientResourceGroup,
   type ResourceRoute,

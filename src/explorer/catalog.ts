@@ -2,7 +2,7 @@
  * What the explorer lists, built on the core's route catalog: the collections under a server, the groups
  * under a patient (standard API, portal for patient tokens, FHIR) and under an encounter. vscode-free.
  */
-import { fillPath, ROUTES, TOP_LEVEL_COLLECTIONS } from '../core';
+import { FHIR_PATIENT_TYPES, fhirTypesAt, fillPath, ROUTES, TOP_LEVEL_COLLECTIONS } from '../core';
 import type { TokenRole } from './source';
 
 export type GroupApi = 'standard' | 'fhir' | 'portal';
@@ -124,22 +124,6 @@ export const PATIENT_PORTAL_GROUPS: readonly GroupSpec[] = [
   },
 ];
 
-const PATIENT_FHIR_TYPES = [
-  'AllergyIntolerance',
-  'Condition',
-  'Encounter',
-  'Observation',
-  'MedicationRequest',
-  'Immunization',
-  'Procedure',
-  'DocumentReference',
-  'DiagnosticReport',
-  'CarePlan',
-  'CareTeam',
-  'Goal',
-  'Coverage',
-];
-
 /** The Provenance of a patient's resources of one type, gated by that type's read scope. */
 function provenanceOf(resource: string): GroupSpec {
   const by = resource === 'Patient' ? '_id' : 'patient';
@@ -159,11 +143,11 @@ export const PATIENT_PROVENANCE_GROUP: GroupSpec = {
   ...fhir('Provenance'),
   about:
     "OpenEMR searches Provenance by _id only (a patient= search would list every patient's provenance), so it is read per resource type through _revinclude=Provenance:target.",
-  subgroups: ['Patient', ...PATIENT_FHIR_TYPES].map(provenanceOf),
+  subgroups: ['Patient', ...FHIR_PATIENT_TYPES].map(provenanceOf),
 };
 
-/** FHIR searches by patient, in the order of the issue. */
-export const PATIENT_FHIR_GROUPS: readonly GroupSpec[] = [...PATIENT_FHIR_TYPES.map(fhir), PATIENT_PROVENANCE_GROUP];
+/** FHIR searches by patient: the core's one list of patient-compartment types, then Provenance. */
+export const PATIENT_FHIR_GROUPS: readonly GroupSpec[] = [...FHIR_PATIENT_TYPES.map(fhir), PATIENT_PROVENANCE_GROUP];
 
 /** Under one encounter (numeric ids: :pid and :eid). */
 export const ENCOUNTER_GROUPS: readonly GroupSpec[] = [
@@ -215,9 +199,14 @@ export function optionListGroup(name: string): GroupSpec {
 }
 
 /** FHIR collections not tied to a patient, shown in the server's "FHIR" folder. */
-export const SERVER_FHIR_COLLECTIONS: readonly GroupSpec[] = TOP_LEVEL_COLLECTIONS.filter(
-  (c) => c.api === 'fhir' && c.route.resource !== 'Patient',
-).map((c) => fhir(c.route.resource));
+export const SERVER_FHIR_COLLECTIONS: readonly GroupSpec[] = [
+  ...TOP_LEVEL_COLLECTIONS.filter((c) => c.api === 'fhir' && c.route.resource !== 'Patient').map((c) => fhir(c.route.resource)),
+  ...fhirTypesAt('binary').map((type): GroupSpec => ({
+    ...fhir(type),
+    unsupported:
+      "OpenEMR has no Binary search: a Binary is read by id, from a DocumentReference's attachment or a bulk export manifest.",
+  })),
+];
 
 /** The groups under a patient for a token role: user tokens get the standard API, patient tokens the portal. */
 export function patientSections(role: TokenRole): Array<{ id: string; label: string; groups: readonly GroupSpec[] }> {
@@ -248,7 +237,8 @@ export function encounterNumber(row: Row): string {
 export function itemPath(spec: GroupSpec, row: Row, ctx: PathContext): string | undefined {
   if (spec.item === 'none') return undefined;
   if (spec.item === 'fhir') {
-    const id = text(row.id);
+    // A FHIR POST answers the insert result (`{uuid, pid}` or `{uuid, id}` with a database id): its uuid is the FHIR id.
+    const id = row.resourceType ? text(row.id) : text(row.uuid) || text(row.id);
     const type = text(row.resourceType) || spec.resource;
     // ':' is legal in a path segment and is part of OpenEMR's Provenance ids (`Condition:<uuid>`): keep it as is.
     return id ? `/fhir/${type}/${encodeURIComponent(id).replace(/%3A/gi, ':')}` : undefined;

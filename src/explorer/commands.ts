@@ -59,6 +59,21 @@ function recordTarget(node: unknown): RecordTarget {
   throw new Error('Select a record in the OpenEMR explorer first.');
 }
 
+/** The URL a record or group of the tree reads (for Copy as cURL and the request runner's snippets). */
+export function recordUrl(arg: unknown): string {
+  if (arg instanceof GroupNode) {
+    if (arg.spec.subgroups) throw new Error(`${arg.label} is read per resource type: copy the cURL of one of its sub-groups.`);
+    return arg.scope.client.resolve(
+      fillPath(arg.spec.path, arg.ctx),
+      arg.spec.api === 'fhir' ? fhirGroupQuery(arg.spec, arg.ctx, arg.query) : arg.query,
+    ).url;
+  }
+  const target = recordTarget(arg);
+  if (!target.path)
+    throw new Error('OpenEMR has no route that reads this record on its own; copy the cURL of its group instead.');
+  return target.node.scope.client.resolve(target.path).url;
+}
+
 export class ExplorerCommands {
   constructor(
     private readonly provider: ExplorerProvider,
@@ -226,19 +241,7 @@ export class ExplorerCommands {
 
   /** The URL of a record or of a group's list, and a cURL for it with `$OPENEMR_TOKEN` in place of the token. */
   private async copyCurl(arg: unknown): Promise<{ curl: string }> {
-    let url: string;
-    if (arg instanceof GroupNode) {
-      if (arg.spec.subgroups) throw new Error(`${arg.label} is read per resource type: copy the cURL of one of its sub-groups.`);
-      url = arg.scope.client.resolve(
-        fillPath(arg.spec.path, arg.ctx),
-        arg.spec.api === 'fhir' ? fhirGroupQuery(arg.spec, arg.ctx, arg.query) : arg.query,
-      ).url;
-    } else {
-      const target = recordTarget(arg);
-      if (!target.path)
-        throw new Error('OpenEMR has no route that reads this record on its own; copy the cURL of its group instead.');
-      url = target.node.scope.client.resolve(target.path).url;
-    }
+    const url = recordUrl(arg);
     const curl = curlFor(url, url.includes('/fhir/') ? 'application/fhir+json' : 'application/json');
     await vscode.env.clipboard.writeText(curl);
     void vscode.window.showInformationMessage(

@@ -147,7 +147,8 @@ export function fhirDisplay(resource: Row): [label: string, description: string]
     goal ||
     description ||
     text(asObject(resource.target && first(resource.target))?.reference) ||
-    `${type}/${text(resource.id)}`;
+    // a FHIR POST answers OpenEMR's insert result ({uuid, pid|id}), whose uuid is the new resource's id
+    `${type}/${resource.resourceType ? text(resource.id) : text(resource.uuid) || text(resource.id)}`;
   return [label, joined([date, text(resource.status)])];
 }
 

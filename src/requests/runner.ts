@@ -32,8 +32,9 @@ export class RequestRunner implements vscode.Disposable {
     const client = this.services.client(args.serverId);
     const outcome = await sendRequest(client, args, () => this.knownSecrets(args.serverId), signal);
     const { result, request } = outcome;
-    try {
-      await this.history.add({
+    // Not awaited: the answer does not wait for the disk (the store batches its writes).
+    this.history
+      .add({
         serverId: args.serverId,
         method: args.method,
         path: request.path,
@@ -45,10 +46,8 @@ export class RequestRunner implements vscode.Disposable {
         response: this.keepResponses()
           ? { contentType: result.headers['content-type'], body: result.body, text: result.text }
           : undefined,
-      });
-    } catch (err) {
-      this.services.log.warn(`the request history could not be written: ${String(err)}`);
-    }
+      })
+      .catch((err: unknown) => this.services.log.warn(`the request history could not be written: ${String(err)}`));
     this.sent.fire({ ...outcome, args });
     return outcome;
   }

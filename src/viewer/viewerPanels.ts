@@ -22,7 +22,8 @@ export interface OpenViewerResult {
   rendered?: RenderSummary;
 }
 
-const renderWaitMs = 15_000;
+/** How long `open` waits for the webview's render report: longer for large documents on a busy machine. */
+const renderWaitMs = (bytes: number): number => 15_000 + Math.ceil(bytes / 1_000_000) * 1_000;
 
 /** Without an argument (from the Command Palette) the viewer shows the active editor's text. */
 function activeEditorDocument(): { title: string; json: string } {
@@ -51,7 +52,7 @@ export class ViewerPanels implements vscode.WebviewPanelSerializer {
     const document = await this.toDocument(request);
     const panel = this.panelFor(document);
     await this.show(panel, document);
-    const rendered = await panel.whenRendered(document.docId, renderWaitMs);
+    const rendered = await panel.whenRendered(document.docId, renderWaitMs(document.bytes.byteLength));
     return {
       panelId: panel.id,
       title: document.title,

@@ -1,4 +1,4 @@
-// `npm run test:integration [-- --grep <pattern>] [-- --electron]`
+// `npm run test:integration [-- --grep <pattern>] [-- --electron] [-- --faults-seconds N]`
 // Builds the extension and the suite, starts the OpenEMR simulator and a fresh code-server, and runs
 // test/integration/*.test.ts with mocha inside the real (Node) extension host, driven by headless Chromium.
 // With --electron the same suite runs through @vscode/test-electron (downloads a desktop VS Code: online only).
@@ -23,6 +23,9 @@ function hostEnvironment(sim: SimulatorProcess | undefined): Record<string, stri
   if (sim) env.OPENEMR_SIM_URL = sim.url;
   const grep = argOption('--grep');
   if (grep) env.OPENEMR_TEST_GREP = grep;
+  // The network-fault workload's duration (npm run test:faults runs the full 5 minutes).
+  const faultSeconds = argOption('--faults-seconds');
+  if (faultSeconds) env.OPENEMR_FAULTS_SECONDS = faultSeconds;
   return env;
 }
 
@@ -46,8 +49,11 @@ async function runInCodeServer(env: Record<string, string>): Promise<number> {
       server.url([
         ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
         ['extensionTestsPath', server.remoteUri(suiteEntry)],
-        ['extensionEnvironment', JSON.stringify(env)],
+        // The secret audit scans the user-data folder of this instance.
+        ['extensionEnvironment', JSON.stringify({ ...env, OPENEMR_TEST_USER_DATA: server.dirs.userData })],
       ]),
+      // Two cores shared by several test runs can take longer than Playwright's default 30 s to load the workbench.
+      { timeout: 180_000 },
     );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<number>((resolve) => {

@@ -35,7 +35,15 @@ async function provision(): Promise<HostTools> {
   const child = promisify(execFile)('bash', [script], { maxBuffer: 1 << 20 });
   // Progress messages of a first install go to stderr: let the user see them.
   child.child.stderr?.pipe(process.stderr);
-  const { stdout } = await child;
+  const { stdout } = await child.catch((error: { stderr?: string }) => {
+    // The script's own closing line says what failed and how to retry; repeat just that, not its whole output.
+    const closing = (error.stderr ?? '')
+      .trim()
+      .split('\n')
+      .at(-1)
+      ?.replace(/^\[provision\] /, '');
+    throw new Error(closing || 'provisioning failed; retry with: bash test/harness/provision.sh');
+  });
   const values = new Map(
     stdout
       .split('\n')

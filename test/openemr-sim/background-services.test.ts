@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { RunningSimulator } from './index.js';
 import { adminToken, apis, body, call, confidential, list, passwordToken, start, type Json } from './test-helpers.js';
 
-const V1 = 'openid api:oemr user/background_service.read user/background_service.write';
+/** Reading needs background_service; running needs user/background_service.$run and (sic) user/run.c. */
+const V1 = 'openid api:oemr user/background_service.read user/background_service.$run user/run.c';
 const ROUTES: [method: string, path: string][] = [
   ['GET', '/api/background_service'],
   ['GET', '/api/background_service/phimail'],
@@ -89,16 +90,20 @@ describe('background services (flavor 8)', () => {
     }
   });
 
-  it('needs user/background_service s, r or c (v1 read/write or v2 letters) and the admin ACL', async () => {
+  it('needs user/background_service s or r, user/background_service.$run, user/run.c, and the admin ACL', async () => {
     const readOnly = await adminToken(sim, 'openid api:oemr user/background_service.rs');
     assert.equal((await send('GET', '/api/background_service', readOnly)).status, 200);
     assert.equal((await send('GET', '/api/background_service/phimail', readOnly)).status, 200);
     const refused = await send('POST', '/api/background_service/$run', readOnly);
     assert.equal(refused.status, 401);
     assert.equal(body(refused).message, 'Unauthorized');
-    const v2Run = await adminToken(sim, 'openid api:oemr user/background_service.c');
-    assert.equal((await send('POST', '/api/background_service/phimail/run', v2Run)).status, 200);
-    assert.equal((await send('GET', '/api/background_service', v2Run)).status, 401);
+    // OpenEMR takes the scope resource of POST …/:name/run from the last segment: user/run.c
+    const runOne = await adminToken(sim, 'openid api:oemr user/run.c');
+    assert.equal((await send('POST', '/api/background_service/phimail/run', runOne)).status, 200);
+    assert.equal((await send('POST', '/api/background_service/$run', runOne)).status, 401);
+    assert.equal((await send('GET', '/api/background_service', runOne)).status, 401);
+    const runDue = await adminToken(sim, 'openid api:oemr user/background_service.$run');
+    assert.equal((await send('POST', '/api/background_service/$run', runDue)).status, 200);
     const client = await confidential(sim, V1);
     const clerk = String(
       (await passwordToken(sim, client, V1, { user_role: 'users', username: 'clerk', password: 'pass' })).access_token,
@@ -114,7 +119,7 @@ describe('background services (flavor 8)', () => {
     const scopes = list(body(await call(`${sim.url}/oauth2/default/.well-known/openid-configuration`)).scopes_supported).map(
       String,
     );
-    for (const s of ['user/background_service.read', 'user/background_service.write', 'user/background_service.crs'])
+    for (const s of ['user/background_service.read', 'user/background_service.crs', 'user/background_service.$run', 'user/run.c'])
       assert.ok(scopes.includes(s), s);
     await send('POST', '/api/background_service/$run');
     sim.reset();

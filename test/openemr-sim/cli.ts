@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (!options.quiet) {
     const o = sim.options;
     console.log(
-      `OpenEMR ${o.flavor === 7 ? '7.0.3' : '8.x'} simulator: ${o.patients} patients (seed ${o.seed}), sites ${o.sites.join(',')}, APIs ${o.apis.join(',') || 'none'}, password grant ${o.passwordGrant}${o.systemScopes ? ', system scopes on' : ''}${o.manualApproval ? ', manual approval' : ''}; started in ${Date.now() - started} ms`,
+      `OpenEMR ${o.release} simulator: ${o.patients} patients (seed ${o.seed}), sites ${o.sites.join(',')}, APIs ${o.apis.join(',') || 'none'}, password grant ${o.passwordGrant}${o.systemScopes ? ', system scopes on' : ''}${o.manualApproval ? ', manual approval' : ''}; started in ${Date.now() - started} ms`,
     );
     console.log('Logins (password "pass"):');
     for (const u of sim.logins.users)

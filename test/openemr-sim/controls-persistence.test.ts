@@ -232,7 +232,8 @@ describe('data file and determinism', () => {
         const fresh = String(rotated.access_token);
         assert.equal(body(await call(apis(b, `/api/patient/${String(p.uuid)}`), { token: fresh })).data.city, 'Persisted City');
         assert.equal((await call(apis(b, `/api/patient/${String(p.uuid)}/allergy/${gone}`), { token: fresh })).status, 404);
-        assert.equal(body(await call(apis(b, `/fhir/Organization/${String(org.id)}`), { token: fresh })).name, 'Kept Clinic');
+        // a FHIR POST answers the insert result ({id, uuid}), so the resource id is the uuid
+        assert.equal(body(await call(apis(b, `/fhir/Organization/${String(org.uuid)}`), { token: fresh })).name, 'Kept Clinic');
         const docs = list(
           body(await call(apis(b, `/api/patient/${String(p.pid)}/document?path=Lab%20Report`), { token: fresh })),
         );

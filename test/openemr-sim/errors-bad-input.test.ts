@@ -155,7 +155,8 @@ for (const flavor of FLAVORS) {
         assert.ok(r.status >= 400 && r.status < 600, `${path}: ${r.status}`);
       }
       const bad = await form(oauth(sim, '/introspect'), { client_id: '' });
-      assert.equal(bad.status, 401);
+      // 7.0.3: 401 "Not a registered client"; 8.x catches every introspection error: 200 {"active":false}
+      assert.equal(bad.status, flavor === 7 ? 401 : 200);
     });
   });
 }

@@ -129,7 +129,9 @@ for (const flavor of FLAVORS) {
         token,
       );
       assert.equal(created.status, 201);
-      const id = String(body(created).id);
+      // FhirServiceBase::insert answers the insert result ({pid, uuid}), not the resource
+      assert.equal(body(created).resourceType, undefined);
+      const id = String(body(created).uuid);
       const std = list(body(await call(apis(sim, '/api/patient?lname=Hopper'), { token })).data);
       assert.equal(std[0].uuid, id);
       const put = await postJson(
@@ -197,7 +199,7 @@ for (const flavor of FLAVORS) {
       it('kick-off 202 with Content-Location, 202 while in progress, then a manifest of NDJSON files', async () => {
         const t = await systemToken(
           sim,
-          'system/Patient.read system/Group.read system/*.$export system/*.$bulkdata-status system/Group.$export',
+          'system/Patient.read system/Group.read system/Binary.read system/*.$export system/*.$bulkdata-status system/Group.$export',
         );
         const sys = String(body(t).access_token);
         const noPrefer = await fhir('/$export', sys);

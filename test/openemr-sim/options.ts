@@ -8,7 +8,8 @@ export interface SimOptions {
   sites?: string[];
   patients?: number;
   seed?: number;
-  flavor?: 7 | 8;
+  /** 7 = OpenEMR 7.0.3, 8 = 8.0.0, 8.1 = 8.1.0 (8.0.0 plus the scope `user/prescription.write`). */
+  flavor?: 7 | 8 | 8.1;
   passwordGrant?: 0 | 1 | 2 | 3;
   manualApproval?: boolean;
   systemScopes?: boolean;
@@ -21,7 +22,16 @@ export interface SimOptions {
   quiet?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<SimOptions, 'dataFile'>> & { dataFile?: string };
+/** The OpenEMR release a flavor answers as. */
+export type Release = '7.0.3' | '8.0.0' | '8.1.0';
+const RELEASES: Record<string, Release> = { '7': '7.0.3', '8': '8.0.0', '8.1': '8.1.0' };
+
+export type ResolvedOptions = Required<Omit<SimOptions, 'dataFile' | 'flavor'>> & {
+  dataFile?: string;
+  /** the server line: error shapes, scopes v1 only (7) or v1 and v2 (8) */
+  flavor: 7 | 8;
+  release: Release;
+};
 
 export const MAX_PATIENTS = 100_000;
 
@@ -29,8 +39,9 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
   const patients = o.patients ?? 50;
   if (!Number.isInteger(patients) || patients < 0 || patients > MAX_PATIENTS)
     throw new Error(`patients must be 0..${MAX_PATIENTS}`);
-  const flavor = o.flavor ?? 8;
-  if (flavor !== 7 && flavor !== 8) throw new Error('flavor must be 7 or 8');
+  const release = RELEASES[String(o.flavor ?? 8)];
+  if (!release) throw new Error('flavor must be 7, 8 or 8.1');
+  const flavor = release === '7.0.3' ? 7 : 8;
   const passwordGrant = o.passwordGrant ?? 3;
   if (![0, 1, 2, 3].includes(passwordGrant)) throw new Error('password grant must be 0, 1, 2 or 3');
   const sites = o.sites?.length ? o.sites : ['default'];
@@ -44,6 +55,7 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     patients,
     seed: o.seed ?? 1,
     flavor,
+    release,
     passwordGrant,
     manualApproval: o.manualApproval ?? false,
     systemScopes: o.systemScopes ?? false,
@@ -62,7 +74,7 @@ export const FLAG_HELP = `Usage: npm run sim -- [flags]
   --sites a,b              site names; others answer as unknown sites (default default)
   --patients N             number of generated patients, up to 100000 (default 50)
   --seed N                 same seed, same data (default 1)
-  --flavor 7|8             error bodies and status codes of OpenEMR 7.0.3 or 8.x (default 8)
+  --flavor 7|8|8.1         answer as OpenEMR 7.0.3, 8.0.0 or 8.1.0 (default 8)
   --password-grant 0|1|2|3 oauth_password_grant: off, users, patient, both (default 3)
   --manual-approval        oauth_app_manual_approval on: every new client starts disabled
   --system-scopes          rest_system_scopes_api on: system/ scopes, client_credentials, bulk export
@@ -106,7 +118,7 @@ export function parseFlags(argv: string[]): SimOptions & { help?: boolean } {
         out.seed = numberOf(flag, value);
         break;
       case '--flavor':
-        out.flavor = numberOf(flag, value) as 7 | 8;
+        out.flavor = numberOf(flag, value) as 7 | 8 | 8.1;
         break;
       case '--password-grant':
         out.passwordGrant = numberOf(flag, value) as 0 | 1 | 2 | 3;

@@ -132,6 +132,8 @@ const SYSTEM_OPERATIONS = ['system/Patient.$export', 'system/Group.$export', 'sy
 export interface ScopeSettings {
   flavor: Flavor;
   systemScopes: boolean;
+  /** 8.1 also registers user/prescription.write; 8.0 rejects it */
+  release?: '7.0.3' | '8.0.0' | '8.1.0';
 }
 
 interface ParsedScope {
@@ -151,7 +153,7 @@ export function parseScope(scope: string): ParsedScope | undefined {
 /** The v1 scope strings the server offers (cached per setting). */
 const v1Cache = new Map<string, Set<string>>();
 function v1Scopes(s: ScopeSettings): Set<string> {
-  const key = `${s.flavor}${s.systemScopes}`;
+  const key = `${s.release ?? s.flavor}${s.systemScopes}`;
   let set = v1Cache.get(key);
   if (set) return set;
   set = new Set(BASE_SCOPES);
@@ -166,6 +168,9 @@ function v1Scopes(s: ScopeSettings): Set<string> {
   for (const r of Object.keys(PATIENT_STANDARD)) set.add(`patient/${r}.read`);
   for (const op of OPERATIONS) set.add(op);
   if (s.flavor === 8) set.add('user/insurance.$swap-insurance');
+  // the scopes the background-service run routes check (the `run` resource comes from the path)
+  if (s.flavor === 8) for (const op of ['user/background_service.$run', 'user/run.c']) set.add(op);
+  if (s.release === '8.1.0') set.add('user/prescription.write');
   if (s.systemScopes) for (const op of SYSTEM_OPERATIONS) set.add(op);
   v1Cache.set(key, set);
   return set;

@@ -5,7 +5,7 @@ import { handleApis } from './api/index.js';
 import { controls } from './controls.js';
 import { BodyTooLarge, readBody, send } from './http.js';
 import { handleOAuth } from './oauth/index.js';
-import { ReplyError, type Reply } from './reply.js';
+import { reply, ReplyError, type Reply } from './reply.js';
 import type { RequestContext } from './router.js';
 import type { SimState } from './state.js';
 
@@ -23,6 +23,10 @@ async function dispatch(state: SimState, ctx: RequestContext): Promise<Reply> {
   const path = ctx.url.pathname;
   if (path.startsWith('/__sim/') || path === '/__sim') return controls(ctx, path);
   if (path === ADMIN_PATH && (ctx.method === 'GET' || ctx.method === 'POST')) return adminPage(ctx);
+  // 8.x's health probes (tests/Tests/Api/HealthEndpointTest.php): JSON, no token, no site.
+  if (state.flavor === 8 && ctx.method === 'GET' && path === '/meta/health/livez') return reply.json(200, { status: 'alive' });
+  if (state.flavor === 8 && ctx.method === 'GET' && path === '/meta/health/readyz')
+    return reply.json(200, { status: 'ready', checks: { installed: true, database: true } });
   const m = SITE_PATH.exec(path);
   if (!m) return { status: 404, body: 'Not Found', headers: { 'Content-Type': 'text/plain' } };
   const [, area, site, rest = ''] = m;

@@ -85,10 +85,15 @@ for (const flavor of FLAVORS) {
       assert.equal(vital.data.uuid, vitals[0].uuid);
     });
 
-    it('a missing single item answers 404 with a null body; an unknown parent answers 400 validationErrors', async () => {
+    it('an unknown patient answers 400 validationErrors, a missing child item 404 null; an unknown parent 400', async () => {
+      // PatientService.php:585-592: isExistingUuid fails validation
       const missing = await get('/api/patient/00000000-0000-4000-8000-00000000ffff');
-      assert.equal(missing.status, 404);
-      assert.equal(missing.text, 'null');
+      assert.equal(missing.status, 400);
+      assert.deepEqual(Object.keys(body(missing).validationErrors), ['uuid']);
+      const first = list(body(await get('/api/patient?_limit=1')).data)[0];
+      const missingChild = await get(`/api/patient/${String(first.uuid)}/allergy/00000000-0000-4000-8000-00000000ffff`);
+      assert.equal(missingChild.status, 404);
+      assert.equal(missingChild.text, 'null');
       const badParent = await get('/api/patient/not-a-uuid/encounter');
       assert.equal(badParent.status, 400);
       assert.ok(body(badParent).validationErrors.puuid);

@@ -107,8 +107,17 @@ export class SimState {
     return this.options.flavor;
   }
 
+  /** The OpenEMR release answered as (version endpoint, CapabilityStatement). */
+  get release(): ResolvedOptions['release'] {
+    return this.options.release;
+  }
+
   scopeSettings(): ScopeSettings {
-    return { flavor: this.options.flavor, systemScopes: this.globals.rest_system_scopes_api === 1 };
+    return {
+      flavor: this.options.flavor,
+      systemScopes: this.globals.rest_system_scopes_api === 1,
+      release: this.options.release,
+    };
   }
 
   /** Discards every write, client and token: the state right after start. */

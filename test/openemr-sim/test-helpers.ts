@@ -112,12 +112,6 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-function hiddenAuth(html: string): string {
-  const m = /name="auth" value="([^"]+)"/.exec(html);
-  if (!m) throw new Error(`no auth field in: ${html.slice(0, 200)}`);
-  return m[1];
-}
-
 export interface BrowserLogin {
   user_role: 'users' | 'patient';
   username: string;
@@ -125,22 +119,100 @@ export interface BrowserLogin {
   email?: string;
 }
 
-/** Walks the HTML login and consent forms as a browser would; returns the redirect Location. */
-export async function authorizeInBrowser(
+interface HtmlForm {
+  action: string;
+  fields: Array<{ name: string; value: string; type: string; checked: boolean }>;
+}
+
+function decodeHtml(text: string): string {
+  return text.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+}
+
+function attribute(tag: string, name: string): string | undefined {
+  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return m ? decodeHtml(m[1]!) : undefined;
+}
+
+function firstForm(html: string, base: string): HtmlForm {
+  const open = /<form[^>]*>/.exec(html);
+  if (!open) throw new Error(`no form in page: ${html.slice(0, 300)}`);
+  const fields = [...html.matchAll(/<input[^>]*>/g)].map(([tag]) => ({
+    name: attribute(tag, 'name') ?? '',
+    value: attribute(tag, 'value') ?? '',
+    type: attribute(tag, 'type') ?? 'text',
+    checked: /\schecked\b/.test(tag),
+  }));
+  return { action: new URL(attribute(open[0], 'action') ?? '', base).href, fields };
+}
+
+/**
+ * Plays the user's browser through OpenEMR's authorize flow, whatever its shape: follows redirects (a 307
+ * keeps the method and body, as browsers do) with a cookie jar, fills the login form, picks a patient on
+ * the SMART patient selection (`consent.patient`, else the first) and answers the consent form with
+ * `consent` (its fields replace the page's, so `scope` narrows the checked scopes). Answers the first
+ * redirect that leaves the server: the app's redirect URI with the code or the error.
+ */
+export async function walkAuthorization(
+  authorizeUrl: string,
+  login: BrowserLogin,
+  consent: Record<string, string> = { proceed: '1' },
+): Promise<URL> {
+  const origin = new URL(authorizeUrl).origin;
+  const cookies = new Map<string, string>();
+  let request: { url: string; method: string; body?: string } = { url: authorizeUrl, method: 'GET' };
+  for (let step = 0; step < 20; step++) {
+    const res = await fetch(request.url, {
+      method: request.method,
+      redirect: 'manual',
+      headers: {
+        Cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(request.body === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' }),
+      },
+      body: request.body,
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      const next = new URL(location, request.url);
+      if (next.origin !== origin || !next.pathname.includes('/oauth2/')) return next;
+      request = res.status === 307 || res.status === 308 ? { ...request, url: next.href } : { url: next.href, method: 'GET' };
+      continue;
+    }
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`authorize flow answered ${res.status} at ${request.url}: ${html.slice(0, 300)}`);
+    const page = firstForm(html, request.url);
+    const values = new URLSearchParams();
+    const keep = (f: HtmlForm['fields'][number]) =>
+      f.type === 'hidden' || ((f.type === 'checkbox' || f.type === 'radio') && f.checked);
+    if (page.fields.some((f) => f.name === 'username')) {
+      if (html.includes('role="alert"') && step > 0 && request.method === 'POST')
+        throw new Error(`login failed: ${html.slice(0, 300)}`);
+      for (const f of page.fields.filter((x) => x.type === 'hidden')) values.append(f.name, f.value);
+      for (const [k, v] of Object.entries({ email: '', ...login })) values.set(k, v);
+    } else if (page.fields.some((f) => f.name === 'patient_id')) {
+      for (const f of page.fields.filter(keep)) values.append(f.name, f.value);
+      if (consent.patient) values.set('patient_id', consent.patient);
+    } else {
+      for (const f of page.fields.filter((x) => keep(x) && !(x.name in consent))) values.append(f.name, f.value);
+      for (const [k, v] of Object.entries(consent)) values.set(k, v);
+    }
+    request = { url: page.action, method: 'POST', body: values.toString() };
+  }
+  throw new Error('the authorize flow did not end');
+}
+
+/** Walks the authorize flow as a browser would; returns the redirect to the app. */
+export function authorizeInBrowser(
   sim: RunningSimulator,
   params: Record<string, string>,
   login: BrowserLogin,
   consent: Record<string, string> = { proceed: '1' },
 ): Promise<URL> {
-  const page = await call(`${oauth(sim, '/authorize')}?${new URLSearchParams(params)}`);
-  if (page.status !== 200)
-    throw new Error(`authorize answered ${page.status} ${page.text} ${page.headers.get('location') ?? ''}`);
-  const auth = hiddenAuth(page.text);
-  const consentPage = await form(oauth(sim, '/login'), { auth, email: '', ...login });
-  if (!consentPage.text.includes('scope-authorize-confirm')) throw new Error(`login failed: ${consentPage.text.slice(0, 300)}`);
-  const done = await form(oauth(sim, '/scope-authorize-confirm'), { auth: hiddenAuth(consentPage.text), ...consent });
-  if (done.status !== 302) throw new Error(`consent answered ${done.status}`);
-  return new URL(done.headers.get('location') ?? '');
+  return walkAuthorization(`${oauth(sim, '/authorize')}?${new URLSearchParams(params)}`, login, consent);
 }
 
 export const ADMIN_LOGIN: BrowserLogin = { user_role: 'users', username: 'admin', password: 'pass' };

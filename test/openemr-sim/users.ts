@@ -48,8 +48,8 @@ const MEDICAL_RECORD = new Set([
   'DiagnosticReport',
 ]);
 
-/** Resources behind OpenEMR's admin/super ACL: only the administrator may use them. */
-const ADMIN_ONLY = ['background_service'];
+/** Resources behind OpenEMR's admin/super ACL: only the administrator may use them (`run`: POST …/:name/run). */
+const ADMIN_ONLY = ['background_service', 'run'];
 
 export function userLogins(data: DataStore): UserLogin[] {
   const [admin, doctor, clerk = doctor] = data.globals.user;

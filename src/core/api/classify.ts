@@ -3,7 +3,7 @@
  * and the 8.x shapes (`{"error":"An error occurred","message":…,"code":0}`), facts §6.
  */
 import { OpenEmrError, oneLine, type OpenEmrErrorKind } from '../errors';
-import { redactText } from '../log';
+import { redactText, redactUrl } from '../log';
 import type { HttpResponse } from '../http/client';
 import { scopeCovers } from '../catalog/scopes';
 
@@ -175,7 +175,21 @@ function statusFallback(status: number, f: ErrorBodyFields, ctx: ClassifyContext
   return 'unexpected';
 }
 
+/**
+ * OpenEMR answers a read or update of a malformed or unknown id with 400 and one validation error
+ * (BaseValidator::validateId: `{"uuid": {"invalid or nonexisting value": " value …"}}`; FHIR: `{"_id": …}`):
+ * that means "no such record", not "fix your input".
+ */
+export function isUnknownIdValidation(errors: unknown): boolean {
+  if (!errors || typeof errors !== 'object' || Array.isArray(errors)) return false;
+  const entries = Object.entries(errors as Record<string, unknown>);
+  if (entries.length !== 1) return false;
+  const [field, detail] = entries[0]!;
+  return field === '_id' || /invalid or nonexisting value/i.test(JSON.stringify(detail));
+}
+
 export function classifyKind(status: number, f: ErrorBodyFields, ctx: ClassifyContext): OpenEmrErrorKind {
+  if (status === 400 && isUnknownIdValidation(f.validationErrors)) return 'resource-not-found';
   if (f.validationErrors) return 'validation';
   if (f.internalErrors) return 'server-error';
   const byCode = f.error ? kindFromOAuthCode(f.error, f, ctx) : undefined;
@@ -194,6 +208,13 @@ export function classifyKind(status: number, f: ErrorBodyFields, ctx: ClassifyCo
 
 /** Builds the OpenEmrError for an HTTP error answer; the message names status and what the server said. */
 export function classifyResponse(res: HttpResponse, ctx: ClassifyContext): OpenEmrError {
+  if (res.status >= 300 && res.status < 400) {
+    const location = res.headers.location;
+    const to = location ? redactUrl(new URL(location, res.url).toString()) : 'nowhere (no Location header)';
+    return new OpenEmrError('redirected', `${res.method} ${res.url} -> ${res.status} (redirected to ${to}; not followed)`, {
+      status: res.status,
+    });
+  }
   const f = readErrorBody(res);
   const kind = classifyKind(res.status, f, ctx);
   const said = redactText(

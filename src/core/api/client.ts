@@ -5,7 +5,7 @@
 import type { Bundle, FhirResource, Resource } from 'fhir/r4';
 import { serverUrls } from '../config';
 import { OpenEmrError } from '../errors';
-import type { HttpClient, HttpMethod, HttpResponse } from '../http/client';
+import { isFailure, type HttpClient, type HttpMethod, type HttpResponse } from '../http/client';
 import { fillPath, matchRoute, type PatientResourceGroup, type TopLevelCollection } from '../catalog/resources';
 import type { TokenSource } from '../oauth/session';
 import { parseVersion, type ServerVersion } from '../oauth/discovery';
@@ -51,7 +51,9 @@ export interface ApiResponse<T = unknown> {
   envelope?: StandardEnvelope<T>;
   /** Envelope `data` for the standard API, the body itself otherwise. */
   data?: T;
-  /** Set for every failed answer (status >= 400, or envelope errors). */
+  /** Why a JSON-looking body was not parsed (too deeply nested). */
+  jsonProblem?: string;
+  /** Set for every failed answer (status >= 300: redirects are not followed; or envelope errors). */
   error?: OpenEmrError;
   /** True when a 401 led to a token renewal and a second attempt. */
   retried: boolean;
@@ -208,7 +210,7 @@ export class OpenEmrClient {
   private toApiResponse<T>(res: HttpResponse, ctx: ClassifyContext, retried: boolean): ApiResponse<T> {
     const envelope = ctx.endpoint === 'fhir' ? undefined : readEnvelope<T>(res.json);
     let error: OpenEmrError | undefined;
-    if (res.status >= 400) error = classifyResponse(res, ctx);
+    if (isFailure(res)) error = classifyResponse(res, ctx);
     else if (envelope?.validationErrors || envelope?.internalErrors)
       error = classifyResponse({ ...res, status: envelope.validationErrors ? 400 : 500 }, ctx);
     return {
@@ -221,6 +223,7 @@ export class OpenEmrClient {
       ms: res.ms,
       size: res.size,
       isJson: res.isJson,
+      jsonProblem: res.jsonProblem,
       bytes: res.bytes,
       body: res.isJson ? res.json : res.text,
       envelope,
@@ -234,7 +237,13 @@ export class OpenEmrClient {
   unwrap<T>(res: ApiResponse<T>): T {
     if (res.error) throw res.error;
     if (!res.isJson)
-      throw new OpenEmrError('non-json', `${res.method} ${res.url} -> ${res.status} (not JSON)`, { status: res.status });
+      throw new OpenEmrError(
+        'non-json',
+        `${res.method} ${res.url} -> ${res.status} (not JSON${res.jsonProblem ? `: ${res.jsonProblem}` : ''})`,
+        {
+          status: res.status,
+        },
+      );
     return res.data as T;
   }
 

@@ -32,6 +32,10 @@ export interface ResourceRoute {
   scopeV1?: string;
   /** Needs no token at all. */
   public?: boolean;
+  /** Needs no token on 8.x, but a token (no scope) on 7.0.3. */
+  publicSince?: '8.x';
+  /** The scope is checked only from 8.x on; 7.0.3 checks none. */
+  scopeSince?: '8.x';
   /** Only on M-2509 / 8.x. */
   since?: '8.x';
   /** Required query parameters. */
@@ -76,8 +80,12 @@ interface RouteSpec {
   label: string;
   collection?: boolean;
   since?: '8.x';
-  /** Overrides the computed scope (operations) or `null` for routes without a token. */
+  /** Overrides the computed scope (operations) or `null` for routes that check no scope. */
   scope?: string | null;
+  /** With `scope: null`: no token at all on every line, or only from 8.x on (7.0.3 wants a token). Default: always. */
+  open?: 'always' | '8.x';
+  /** The computed scope is checked only from 8.x on; 7.0.3 wants a token but checks no scope. */
+  scopeSince?: '8.x';
   query?: string[];
 }
 
@@ -104,7 +112,9 @@ function makeRoute(spec: RouteSpec): ResourceRoute {
     collection,
     scope,
     scopeV1,
-    public: spec.scope === null ? true : undefined,
+    public: spec.scope === null && spec.open !== '8.x' ? true : undefined,
+    publicSince: spec.scope === null && spec.open === '8.x' ? '8.x' : undefined,
+    scopeSince: spec.scopeSince,
     since: spec.since,
     query: spec.query,
     label: spec.label,
@@ -160,13 +170,12 @@ const STANDARD_SPECS: RouteSpec[] = [
     path: `${P_UUID}/insurance/$swap-insurance`,
     resource: 'insurance',
     label: 'Insurances: swap',
-    since: '8.x',
     collection: false,
     scope: 'user/insurance.$swap-insurance',
   },
   ...rest('insurance_company', 'Insurance companies', '/api/insurance_company', 'iid', ['list', 'create', 'read', 'update']),
   ...rest('insurance_type', 'Insurance types', '/api/insurance_type', undefined, ['list']),
-  { method: 'GET', path: `${P_UUID}/employer`, resource: 'employer', label: 'Employer', collection: true, since: '8.x' },
+  { method: 'GET', path: `${P_UUID}/employer`, resource: 'employer', label: 'Employer', collection: true },
   { method: 'POST', path: `${P_ID}/message`, resource: 'message', label: 'Messages: create' },
   { method: 'PUT', path: `${P_ID}/message/:mid`, resource: 'message', label: 'Messages: update' },
   { method: 'DELETE', path: `${P_ID}/message/:mid`, resource: 'message', label: 'Messages: delete' },
@@ -176,8 +185,9 @@ const STANDARD_SPECS: RouteSpec[] = [
   ...rest('practitioner', 'Practitioners', '/api/practitioner', 'pruuid', ['list', 'create', 'read', 'update']),
   { method: 'GET', path: '/api/list/:list_name', resource: 'list', label: 'Lists: read', collection: false },
   ...rest('user', 'Users', '/api/user', 'uuid', ['list', 'read']),
-  { method: 'GET', path: '/api/version', resource: 'version', label: 'Version', collection: true },
-  { method: 'GET', path: '/api/product', resource: 'product', label: 'Product', collection: true },
+  // 7.0.3 wants a token but checks no scope; 8.x needs no token (SkipAuthorizationStrategy).
+  { method: 'GET', path: '/api/version', resource: 'version', label: 'Version', collection: true, scope: null, open: '8.x' },
+  { method: 'GET', path: '/api/product', resource: 'product', label: 'Product', collection: true, scope: null, open: '8.x' },
   ...rest('immunization', 'Immunizations', '/api/immunization', 'uuid', ['list', 'read']),
   ...rest('procedure', 'Procedures', '/api/procedure', 'uuid', ['list', 'read']),
   ...rest('drug', 'Drugs', '/api/drug', 'uuid', ['list', 'read']),
@@ -190,6 +200,7 @@ const STANDARD_SPECS: RouteSpec[] = [
     resource: 'background_service',
     label: 'Background services: run due',
     since: '8.x',
+    scope: 'user/background_service.$run',
   },
   {
     method: 'POST',
@@ -197,11 +208,13 @@ const STANDARD_SPECS: RouteSpec[] = [
     resource: 'background_service',
     label: 'Background services: run one',
     since: '8.x',
+    // OpenEMR takes the scope resource from the path's last segment: `run`.
+    scope: 'user/run.c',
   },
 ];
 
 const PORTAL_SPECS: RouteSpec[] = [
-  { method: 'GET', path: '/portal/patient', resource: 'patient', label: 'Portal: my record', collection: false },
+  { method: 'GET', path: '/portal/patient', resource: 'patient', label: 'Portal: my record', collection: true },
   ...rest('encounter', 'Portal: my encounters', '/portal/patient/encounter', 'euuid', ['list', 'read']),
   ...rest('appointment', 'Portal: my appointments', '/portal/patient/appointment', 'auuid', ['list', 'read']),
 ];
@@ -242,6 +255,8 @@ export const FHIR_RESOURCES = [
   'ValueSet',
 ] as const;
 export type FhirResourceName = (typeof FHIR_RESOURCES)[number];
+/** OpenEMR registers no read route for these (8.x's Questionnaire is searched only). */
+const FHIR_SEARCH_ONLY = new Set<string>(['Questionnaire']);
 /** Resources with only SMART v2 scopes, which 7.0.3 does not have: usable from M-2509 / 8.x on. */
 const FHIR_8X_ONLY = new Set<string>(FHIR_RESOURCES.filter((r) => !(FHIR_V1_READ_RESOURCES as readonly string[]).includes(r)));
 
@@ -262,11 +277,25 @@ const FHIR_SPECS: RouteSpec[] = [
     scope: null,
     collection: false,
   },
-  ...rest('OperationDefinition', 'OperationDefinition', '/fhir/OperationDefinition', 'id', ['list', 'read']).map((s) => ({
-    ...s,
+  {
+    method: 'GET',
+    path: '/fhir/OperationDefinition',
+    resource: 'OperationDefinition',
+    label: 'OperationDefinition: list',
     scope: null,
-  })),
-  ...FHIR_RESOURCES.flatMap((r) => rest(r, r, `/fhir/${r}`, 'id', ['list', 'read'], FHIR_8X_ONLY.has(r) ? '8.x' : undefined)),
+  },
+  // 7.0.3 checks no scope here; 8.x checks OperationDefinition.r.
+  { ...rest('OperationDefinition', 'OperationDefinition', '/fhir/OperationDefinition', 'id', ['read'])[0]!, scopeSince: '8.x' },
+  ...FHIR_RESOURCES.flatMap((r) =>
+    rest(
+      r,
+      r,
+      `/fhir/${r}`,
+      'id',
+      FHIR_SEARCH_ONLY.has(r) ? ['list'] : ['list', 'read'],
+      FHIR_8X_ONLY.has(r) ? '8.x' : undefined,
+    ),
+  ),
   ...FHIR_V1_WRITE_RESOURCES.flatMap((r) => rest(r, r, `/fhir/${r}`, 'id', ['create', 'update'])),
   { method: 'GET', path: '/fhir/Binary/:id', resource: 'Binary', label: 'Binary: read' },
   {
@@ -318,6 +347,16 @@ const FHIR_SPECS: RouteSpec[] = [
 ];
 
 export const ROUTES: readonly ResourceRoute[] = [...STANDARD_SPECS, ...PORTAL_SPECS, ...FHIR_SPECS].map(makeRoute);
+
+/** What a route needs on one server line: no token, a token without a scope check, or a scope. */
+export type RouteRequirement = { kind: 'open' } | { kind: 'token' } | { kind: 'scope'; scope: string };
+
+export function routeRequirement(route: ResourceRoute, flavor: 7 | 8): RouteRequirement {
+  if (route.public || (route.publicSince && flavor === 8)) return { kind: 'open' };
+  if (route.scopeSince && flavor === 7) return { kind: 'token' };
+  const scope = flavor === 7 ? (route.scopeV1 ?? route.scope) : route.scope;
+  return scope ? { kind: 'scope', scope } : { kind: 'token' };
+}
 
 export function findRoute(id: string): ResourceRoute | undefined {
   return ROUTES.find((r) => r.id === id);
@@ -373,28 +412,56 @@ function standardGroup(id: string, label: string, path: string): PatientResource
   };
 }
 
-const FHIR_PATIENT_RESOURCES: FhirResourceName[] = [
-  'AllergyIntolerance',
-  'Appointment',
-  'CarePlan',
-  'CareTeam',
-  'Condition',
-  'Coverage',
-  'Device',
-  'DiagnosticReport',
-  'DocumentReference',
-  'Encounter',
-  'Goal',
-  'Immunization',
-  'MedicationDispense',
-  'MedicationRequest',
-  'Observation',
-  'Procedure',
-  'QuestionnaireResponse',
-  'RelatedPerson',
-  'ServiceRequest',
-  'Specimen',
-];
+/**
+ * Where each of OpenEMR's 34 FHIR types shows in a tree: searched per patient (`patient=`), listed at server
+ * level, the patients themselves, per-type Provenance of a patient's records, or Binary (no search route:
+ * documents and export files are read by id). The core's PATIENT_GROUPS and the explorer both use it.
+ */
+export const FHIR_TYPE_PLACES = {
+  AllergyIntolerance: 'patient',
+  Appointment: 'patient',
+  CarePlan: 'patient',
+  CareTeam: 'patient',
+  Condition: 'patient',
+  Coverage: 'patient',
+  Device: 'patient',
+  DiagnosticReport: 'patient',
+  DocumentReference: 'patient',
+  Encounter: 'patient',
+  Goal: 'patient',
+  Immunization: 'patient',
+  Media: 'patient',
+  MedicationDispense: 'patient',
+  MedicationRequest: 'patient',
+  Observation: 'patient',
+  Procedure: 'patient',
+  QuestionnaireResponse: 'patient',
+  RelatedPerson: 'patient',
+  ServiceRequest: 'patient',
+  Specimen: 'patient',
+  Patient: 'patients',
+  Practitioner: 'server',
+  PractitionerRole: 'server',
+  Organization: 'server',
+  Location: 'server',
+  Medication: 'server',
+  Person: 'server',
+  Group: 'server',
+  ValueSet: 'server',
+  Questionnaire: 'server',
+  OperationDefinition: 'server',
+  Provenance: 'provenance',
+  Binary: 'binary',
+} as const satisfies Record<FhirResourceName | 'Binary' | 'OperationDefinition', string>;
+export type FhirTypeName = keyof typeof FHIR_TYPE_PLACES;
+export type FhirTypePlace = (typeof FHIR_TYPE_PLACES)[FhirTypeName];
+
+export function fhirTypesAt(place: FhirTypePlace): FhirTypeName[] {
+  return (Object.keys(FHIR_TYPE_PLACES) as FhirTypeName[]).filter((t) => FHIR_TYPE_PLACES[t] === place);
+}
+
+/** FHIR types searched per patient (`GET /fhir/<Type>?patient=<uuid>`). */
+export const FHIR_PATIENT_TYPES: readonly FhirTypeName[] = fhirTypesAt('patient');
 
 /** Per-patient groups for the explorer: standard API first, then FHIR searches by patient. */
 export const PATIENT_GROUPS: readonly PatientResourceGroup[] = [
@@ -408,7 +475,7 @@ export const PATIENT_GROUPS: readonly PatientResourceGroup[] = [
   standardGroup('insurance', 'Insurances', `${P_UUID}/insurance`),
   standardGroup('employer', 'Employer', `${P_UUID}/employer`),
   standardGroup('transaction', 'Transactions', `${P_ID}/transaction`),
-  ...FHIR_PATIENT_RESOURCES.map((r): PatientResourceGroup => {
+  ...FHIR_PATIENT_TYPES.map((r): PatientResourceGroup => {
     const route = findRoute(`GET /fhir/${r}`)!;
     return { id: `fhir:${r}`, label: r, api: 'fhir', route, patientKey: 'patient', since: route.since };
   }),
@@ -437,17 +504,7 @@ const TOP_STANDARD = [
   'insurance_type',
   'user',
 ];
-const TOP_FHIR = [
-  'Patient',
-  'Practitioner',
-  'PractitionerRole',
-  'Organization',
-  'Location',
-  'Medication',
-  'Person',
-  'Group',
-  'ValueSet',
-];
+const TOP_FHIR = [...fhirTypesAt('patients'), ...fhirTypesAt('server')];
 
 export const TOP_LEVEL_COLLECTIONS: readonly TopLevelCollection[] = [
   ...TOP_STANDARD.map((r): TopLevelCollection => {

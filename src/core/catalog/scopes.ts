@@ -227,6 +227,9 @@ const OPERATION_SCOPES: [scope: string, since: ScopeCatalogEntry['since'], descr
   ['system/*.$export', '6.0', 'Bulk export of the whole system'],
   ['system/*.$bulkdata-status', '6.0', 'Read and cancel bulk export jobs'],
   ['user/insurance.$swap-insurance', '8.x', 'Swap a patient insurance (standard API)'],
+  ['user/background_service.$run', '8.x', 'Run every due background service'],
+  // OpenEMR takes the scope resource of POST /api/background_service/:name/run from the path's last segment
+  ['user/run.c', '8.x', 'Run one background service by name'],
 ];
 
 function entry(scope: string, since: ScopeCatalogEntry['since'], description: string): ScopeCatalogEntry {

@@ -49,13 +49,47 @@ export interface HttpResponse {
   /** The parsed body when it is JSON, otherwise undefined. */
   json: unknown;
   isJson: boolean;
+  /** Why a body that looks like JSON was not parsed (too deeply nested), for the error message. */
+  jsonProblem?: string;
+}
+
+/**
+ * Redirects are never followed (a token or password must not travel where a server points), so a 3xx
+ * answer is a failure like a 4xx or 5xx.
+ */
+export function isFailure(res: Pick<HttpResponse, 'status'>): boolean {
+  return res.status >= 300;
+}
+
+/** Deeper JSON is refused: every consumer (viewer, copy, stringify) recurses, and no API answer nests this far. */
+export const MAX_JSON_DEPTH = 1000;
+
+/** The deepest nesting of arrays and objects in JSON text, counted outside strings; stops past `limit`. */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /** Parses text as JSON when it looks like JSON; OpenEMR answers some errors with empty bodies or PHP HTML. */
-export function parseJsonBody(text: string, contentType: string): { isJson: boolean; json: unknown } {
+export function parseJsonBody(text: string, contentType: string): { isJson: boolean; json: unknown; jsonProblem?: string } {
   const trimmed = text.trim();
   const looksJson = /json/i.test(contentType) || /^[[{"]/.test(trimmed) || trimmed === 'null';
   if (!trimmed || !looksJson) return { isJson: false, json: undefined };
+  if (jsonDepth(trimmed) > MAX_JSON_DEPTH)
+    return { isJson: false, json: undefined, jsonProblem: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   try {
     return { isJson: true, json: JSON.parse(trimmed) as unknown };
   } catch {
@@ -129,7 +163,7 @@ export class HttpClient {
         responseHeaders[name.toLowerCase()] = value;
       });
       const contentType = responseHeaders['content-type'] ?? '';
-      const { isJson, json } = parseJsonBody(text, contentType);
+      const { isJson, json, jsonProblem } = parseJsonBody(text, contentType);
       this.logger.info(`${req.method} ${where} -> ${res.status} ${ms}ms ${buffer.length}B`);
       return {
         status: res.status,
@@ -144,6 +178,7 @@ export class HttpClient {
         text,
         json,
         isJson,
+        jsonProblem,
       };
     } catch (err) {
       const why = req.signal?.aborted ? 'cancelled' : timeout.signal.aborted ? 'timeout' : undefined;

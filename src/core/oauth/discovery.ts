@@ -5,7 +5,7 @@
 import type { CapabilityStatement } from 'fhir/r4';
 import { serverUrls, type ServerUrls } from '../config';
 import { OpenEmrError } from '../errors';
-import type { HttpClient, HttpResponse } from '../http/client';
+import { isFailure, type HttpClient, type HttpResponse } from '../http/client';
 import { classifyResponse, type EndpointKind } from '../api/classify';
 
 export interface OidcConfiguration {
@@ -118,7 +118,7 @@ export function parseVersion(body: unknown): ServerVersion | undefined {
 
 async function getJson(http: HttpClient, url: string, endpoint: EndpointKind, signal?: AbortSignal): Promise<HttpResponse> {
   const res = await http.send({ method: 'GET', url, signal });
-  if (res.status >= 400) throw classifyResponse(res, { endpoint });
+  if (isFailure(res)) throw classifyResponse(res, { endpoint });
   if (!res.isJson) throw new OpenEmrError('non-json', `GET ${res.url} -> ${res.status} (not JSON)`, { status: res.status });
   return res;
 }

@@ -6,7 +6,7 @@
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import { DEFAULT_REDIRECT_PORT, serverUrls } from '../config';
 import { OpenEmrError } from '../errors';
-import type { HttpClient } from '../http/client';
+import { isFailure, type HttpClient } from '../http/client';
 import { classifyResponse } from '../api/classify';
 import { joinScopes, splitScopes } from '../catalog/scopes';
 import { CLIENT_ASSERTION_TYPE, createClientAssertion, type JsonWebKeySet } from './keys';
@@ -14,6 +14,9 @@ import { listenForRedirect } from './loopback';
 import { createPkce, randomToken, type Pkce } from './pkce';
 import type { TokenEndpointAuthMethod } from './registration';
 import { tokenSetFromResponse, type GrantType, type TokenSet } from './tokens';
+
+/** Signature algorithms accepted on id tokens: asymmetric only (OpenEMR signs with RS256). */
+const ID_TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
 /** How this client authenticates at the token endpoint. Secrets come from the SecretStore. */
 export interface ClientCredentials {
@@ -148,7 +151,7 @@ export class OAuthClient {
       carriesSecret: true,
       signal,
     });
-    if (res.status >= 400) throw classifyResponse(res, { endpoint: 'token', grant });
+    if (isFailure(res)) throw classifyResponse(res, { endpoint: 'token', grant });
     if (!res.isJson) throw new OpenEmrError('non-json', `POST ${res.url} -> ${res.status} (not JSON)`, { status: res.status });
     const tokens = tokenSetFromResponse(res.json, requested, grant);
     for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) this.http.logger.addSecret(secret);
@@ -163,7 +166,7 @@ export class OAuthClient {
     }
     this.http.logger.addSecret(opts.password);
     const scopes = splitScopes(opts.scopes);
-    return this.tokenRequest(
+    const tokens = await this.tokenRequest(
       'password',
       {
         user_role: opts.role,
@@ -176,6 +179,8 @@ export class OAuthClient {
       scopes,
       opts.signal,
     );
+    if (tokens.idToken) await this.verifyIdToken(tokens.idToken, undefined, opts.signal);
+    return tokens;
   }
 
   audienceUrl(aud: Audience | string | undefined): string {
@@ -240,13 +245,32 @@ export class OAuthClient {
     return tokens;
   }
 
-  /** Verifies the id token's signature against the server JWKS, its audience and the nonce we sent. */
+  /**
+   * The issuer id tokens must carry: the one the server's OpenID configuration states (OpenEMR builds it from
+   * its Site Address, which may differ from the URL used), else the OAuth2 base of the configured URL.
+   */
+  private async expectedIssuer(signal?: AbortSignal): Promise<string> {
+    const res = await this.http.send({ method: 'GET', url: this.urls.oidcConfiguration, signal });
+    const issuer =
+      !isFailure(res) && res.json && typeof res.json === 'object' ? (res.json as { issuer?: unknown }).issuer : undefined;
+    return typeof issuer === 'string' && issuer ? issuer : this.urls.oauth2;
+  }
+
+  /**
+   * Verifies the id token: signature against the JWKS of the configured server (never a URL a discovery
+   * document points to), an asymmetric algorithm (so `alg: none` fails), issuer, audience and the nonce we sent.
+   */
   async verifyIdToken(idToken: string, nonce: string | undefined, signal?: AbortSignal): Promise<void> {
-    const res = await this.http.send({ method: 'GET', url: this.urls.jwks, signal });
-    if (res.status >= 400 || !res.isJson) throw classifyResponse(res, { endpoint: 'discovery' });
+    const [res, issuer] = await Promise.all([
+      this.http.send({ method: 'GET', url: this.urls.jwks, signal }),
+      this.expectedIssuer(signal),
+    ]);
+    if (isFailure(res) || !res.isJson) throw classifyResponse(res, { endpoint: 'discovery' });
     try {
       const { payload } = await jwtVerify(idToken, createLocalJWKSet(res.json as JsonWebKeySet), {
         audience: this.client.clientId,
+        issuer,
+        algorithms: ID_TOKEN_ALGORITHMS,
         clockTolerance: 300,
       });
       if (nonce !== undefined && payload.nonce !== nonce) throw new Error('nonce mismatch');
@@ -299,6 +323,22 @@ export class OAuthClient {
     return { ...tokens, grant: previous?.grant ?? 'refresh_token' };
   }
 
+  /**
+   * The tokens of a refresh with their id token verified, or with the previous one (verified at sign-in)
+   * when the new one fails. Called after the refreshed tokens are persisted: the new refresh token is the
+   * only live one, so no check may stand between its arrival and its storage.
+   */
+  async withVerifiedIdToken(refreshed: TokenSet, previous: Pick<TokenSet, 'idToken' | 'idClaims'>): Promise<TokenSet> {
+    if (!refreshed.idToken || refreshed.idToken === previous.idToken) return refreshed;
+    try {
+      await this.verifyIdToken(refreshed.idToken, undefined);
+      return refreshed;
+    } catch (err) {
+      this.http.logger.warn(`refresh: the new id token was not kept (${err instanceof Error ? err.message : String(err)})`);
+      return { ...refreshed, idToken: previous.idToken, idClaims: previous.idClaims };
+    }
+  }
+
   /** Backend services: client_credentials with an RS384 client assertion. No refresh token is issued. */
   async clientCredentials(scopes: string[], signal?: AbortSignal): Promise<TokenSet> {
     if (!this.client.privateJwk) {
@@ -321,9 +361,13 @@ export class OAuthClient {
       url: url.toString(),
       carriesSecret: true,
       signal: opts.signal,
-      headers: { Accept: 'text/html,application/json' },
+      headers: { Accept: 'text/plain,text/html,application/json' },
     });
-    if (res.status >= 400) throw classifyResponse(res, { endpoint: 'logout' });
+    if (res.status < 400) return; // 200 text ("You have been signed out. Thank you.") or a redirect
+    const error = classifyResponse(res, { endpoint: 'logout' });
+    // 8.x answers a logout of an ended session 401 {"message":"You are currently not signed in."} (7.0.3: 200 text).
+    if (/currently not signed in/i.test(error.serverMessage ?? '')) return;
+    throw error;
   }
 
   async introspect(
@@ -341,7 +385,7 @@ export class OAuthClient {
       carriesSecret: true,
       signal,
     });
-    if (res.status >= 400) throw classifyResponse(res, { endpoint: 'introspect' });
+    if (isFailure(res)) throw classifyResponse(res, { endpoint: 'introspect' });
     const o = (res.json && typeof res.json === 'object' ? res.json : {}) as Record<string, unknown>;
     return {
       active: o.active === true,

@@ -1,7 +1,7 @@
 /** Dynamic client registration (facts §2): register, read back, and predict whether the client starts enabled. */
 import { serverUrls } from '../config';
 import { OpenEmrError } from '../errors';
-import type { HttpClient, HttpResponse } from '../http/client';
+import { isFailure, type HttpClient, type HttpResponse } from '../http/client';
 import { classifyResponse, type EndpointKind } from '../api/classify';
 import { isScopeValidForPublicClient, joinScopes, parseScope, splitScopes } from '../catalog/scopes';
 import type { JsonWebKeySet } from './keys';
@@ -108,7 +108,7 @@ export function parseRegistration(body: unknown, fallback?: Partial<RegisteredCl
 }
 
 async function expectJson(res: HttpResponse, endpoint: EndpointKind): Promise<unknown> {
-  if (res.status >= 400) throw classifyResponse(res, { endpoint });
+  if (isFailure(res)) throw classifyResponse(res, { endpoint });
   if (!res.isJson)
     throw new OpenEmrError('non-json', `${res.method} ${res.url} -> ${res.status} (not JSON)`, { status: res.status });
   return res.json;
@@ -136,6 +136,16 @@ export async function registerClient(
   });
   http.logger.addSecret(client.clientSecret);
   http.logger.addSecret(client.registrationAccessToken);
+  const usesSecret = req.applicationType !== 'public' && !req.jwks && !req.jwksUri;
+  if (usesSecret && !client.clientSecret) {
+    throw new OpenEmrError(
+      'registration-rejected',
+      `The server registered the confidential client ${client.clientId} without a client secret, so it cannot sign in`,
+      {
+        fix: 'Register the client again; if the server keeps answering without a secret, copy the secret from Administration > System > API Clients and run "OpenEMR: Use Existing Client".',
+      },
+    );
+  }
   return client;
 }
 

@@ -44,6 +44,17 @@ export interface TokenSessionOptions {
   now?: () => number;
 }
 
+/** Lets a caller stop waiting for `promise` (which keeps running for the others). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  const cancelled = (): OpenEmrError => new OpenEmrError('cancelled', 'Waiting for the token refresh was cancelled');
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export class TokenSession implements TokenSource {
   private tokens: TokenSet | undefined;
   private loaded = false;
@@ -107,28 +118,36 @@ export class TokenSession implements TokenSource {
    * before anyone gets the new access token, because the old one is already dead on the server.
    */
   refresh(signal?: AbortSignal): Promise<TokenSet> {
-    this.inflight ??= this.doRefresh(signal).finally(() => {
+    this.inflight ??= this.doRefresh().finally(() => {
       this.inflight = undefined;
     });
-    return this.inflight;
+    return signal ? abortable(this.inflight, signal) : this.inflight;
   }
 
-  private async doRefresh(signal?: AbortSignal): Promise<TokenSet> {
+  /**
+   * Not cancellable by a caller: once the server has the refresh request it may have rotated the token, and
+   * only finishing (and persisting the answer) keeps the new one. The HTTP time-out still bounds it.
+   */
+  private async doRefresh(): Promise<TokenSet> {
     const tokens = await this.load();
     if (!tokens) throw new OpenEmrError('not-signed-in', 'Not signed in to this server');
     try {
       let next: TokenSet;
       if (tokens.refreshToken) {
-        next = await this.opts.oauth.refresh(tokens.refreshToken, tokens, undefined, signal);
+        next = await this.opts.oauth.refresh(tokens.refreshToken, tokens);
         next = { ...next, refreshToken: next.refreshToken ?? tokens.refreshToken };
+        // Persist the rotated refresh token first (the old one is dead now), then check the new id token.
+        await this.persist(next);
+        const verified = await this.opts.oauth.withVerifiedIdToken(next, tokens);
+        if (verified !== next) await this.persist((next = verified));
       } else if (this.opts.reacquire) {
-        next = await this.opts.reacquire(signal);
+        next = await this.opts.reacquire();
+        await this.persist(next);
       } else {
         throw new OpenEmrError('token-expired', 'The access token expired and there is no refresh token', {
           fix: 'Sign in again; request "offline_access" to get a refresh token.',
         });
       }
-      await this.persist(next);
       this.changes.fire({ reason: 'refreshed', summary: summarizeTokens(next) });
       return next;
     } catch (err) {

@@ -57,7 +57,7 @@ function checkRequest(file: HttpFile, block: RequestBlock, lines: string[], out:
       end: Math.max(0, urlAt) + block.url.length,
       severity: 'warning',
       code: 'unknown-route',
-      message: `${block.method} ${block.url.split("?")[0]} is not a route OpenEMR knows`,
+      message: `${block.method} ${block.url.split('?')[0]} is not a route OpenEMR knows`,
     });
   else if (path && !/^\/(api|fhir|portal)(\/|$)/.test(path))
     out.push({

@@ -58,8 +58,10 @@ function safeBody(body: unknown): unknown {
 }
 
 export class HistoryStore {
-  private cache?: HistoryFile;
+  private loading?: Promise<HistoryFile>;
   private writing: Promise<void> = Promise.resolve();
+  /** The write that will carry the changes not yet on disk. */
+  private pending?: Promise<void>;
   private readonly file: string;
 
   constructor(
@@ -69,17 +71,20 @@ export class HistoryStore {
     this.file = path.join(dir, 'request-history.json');
   }
 
-  private async load(): Promise<HistoryFile> {
-    if (this.cache) return this.cache;
-    let loaded: HistoryFile = { version: 1, servers: {} };
-    try {
-      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as Partial<HistoryFile>;
-      if (parsed && typeof parsed.servers === 'object' && parsed.servers) loaded = { version: 1, servers: parsed.servers };
-    } catch {
-      // No history yet, or an unreadable file: start afresh rather than fail every request.
-    }
-    this.cache = loaded;
-    return loaded;
+  private load(): Promise<HistoryFile> {
+    this.loading ??= readFile(this.file, 'utf8').then(
+      (text) => {
+        try {
+          const parsed = JSON.parse(text) as Partial<HistoryFile>;
+          if (parsed && typeof parsed.servers === 'object' && parsed.servers) return { version: 1, servers: parsed.servers };
+        } catch {
+          // An unreadable file: start afresh rather than fail every request.
+        }
+        return { version: 1, servers: {} };
+      },
+      (): HistoryFile => ({ version: 1, servers: {} }),
+    );
+    return this.loading;
   }
 
   /** Newest first; every server when serverId is left out. */
@@ -132,22 +137,33 @@ export class HistoryStore {
     });
   }
 
-  /** Changes run one after the other; each ends with the file replaced in one rename. */
-  private change(edit: (data: HistoryFile) => void): Promise<void> {
-    const run = this.writing.then(async () => {
-      const data = await this.load();
-      edit(data);
-      await mkdir(this.dir, { recursive: true });
-      const temp = `${this.file}.${process.pid}.${randomUUID()}.tmp`;
-      try {
-        await writeFile(temp, JSON.stringify(data), { encoding: 'utf8', mode: 0o600 });
-        await rename(temp, this.file);
-      } catch (err) {
-        await unlink(temp).catch(() => undefined);
-        throw err;
-      }
-    });
-    this.writing = run.catch(() => undefined);
-    return run;
+  /**
+   * Changes apply to the history in memory at once; writes run one after the other, and changes made while
+   * one is waiting share it (a burst of requests costs one write). Each write replaces the file in one rename.
+   */
+  private async change(edit: (data: HistoryFile) => void): Promise<void> {
+    const data = await this.load();
+    edit(data);
+    if (!this.pending) {
+      const write = this.writing.then(async () => {
+        this.pending = undefined;
+        await this.write(data);
+      });
+      this.pending = write;
+      this.writing = write.catch(() => undefined);
+    }
+    return this.pending;
+  }
+
+  private async write(data: HistoryFile): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const temp = `${this.file}.${process.pid}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(temp, JSON.stringify(data), { encoding: 'utf8', mode: 0o600 });
+      await rename(temp, this.file);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      throw err;
+    }
   }
 }

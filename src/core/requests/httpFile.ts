@@ -61,8 +61,10 @@ const SEPARATOR = /^###/;
 const DIRECTIVE = /^\s*(?:#|\/\/)\s*@(name|server)\s+(.+?)\s*$/;
 const COMMENT = /^\s*(?:#|\/\/)/;
 const VARIABLE = /^\s*@([A-Za-z_][\w.-]*)\s*=\s*(.*?)\s*$/;
-const REQUEST_LINE = new RegExp(`^(${SEND_METHODS.join('|')})\\s+(\\S+)(?:\\s+HTTP\\/[\\d.]+)?\\s*$`, 'i');
-const URL_ONLY = /^(\/|https?:\/\/|\{\{)\S*$/;
+// The URL may hold spaces only inside {{...}} ({{$env NAME}}).
+const URL_TEXT = '(?:[^\\s{]|\\{\\{[^}]*\\}\\}|\\{)+';
+const REQUEST_LINE = new RegExp(`^(${SEND_METHODS.join('|')})\\s+(${URL_TEXT})(?:\\s+HTTP\\/[\\d.]+)?\\s*$`, 'i');
+const URL_ONLY = new RegExp(`^(?=/|https?://|\\{\\{)${URL_TEXT}$`);
 const HEADER = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*?)\s*$/;
 const ASSERTION = /^\s*\?\?\s*(.*?)\s*$/;
 

@@ -9,6 +9,17 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
+/**
+ * Content Security Policy violations of this page: none is expected (everything from a server is inserted
+ * as text). They are kept where the UI tests read them, and in the webview's developer console.
+ */
+const cspViolations: string[] = [];
+(window as unknown as { openemrCspViolations: string[] }).openemrCspViolations = cspViolations;
+document.addEventListener('securitypolicyviolation', (event) => {
+  cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+  console.warn(`OpenEMR viewer: content security policy blocked ${event.violatedDirective} ${event.blockedURI}`);
+});
+
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app') ?? document.body;
 const app = new ViewerApp(root, {

@@ -87,7 +87,7 @@ export class BackgroundServiceTable {
   }
 }
 
-/** The routes; 8.x only. The scope resource is `background_service` (user/background_service.s, .r, .c). */
+/** The routes; 8.x only. Scopes: user/background_service.s and .r, user/background_service.$run, and user/run.c (sic). */
 export const BACKGROUND_SERVICE_ROUTES: ApiRoute[] = [
   api('GET', '/api/background_service', 'background_service', (ctx) => listReply(ctx, ctx.state.backgroundServices.all()), {
     v8: true,
@@ -104,12 +104,13 @@ export const BACKGROUND_SERVICE_ROUTES: ApiRoute[] = [
     '/api/background_service/$run',
     'background_service',
     (ctx) => envelopeReply({ results: ctx.state.backgroundServices.runDue() }),
-    { v8: true },
+    { v8: true, operation: '$run' },
   ),
   api(
     'POST',
     '/api/background_service/:name/run',
-    'background_service',
+    // OpenEMR takes the scope resource from the last path segment: user/run.c
+    'run',
     (ctx, params) => {
       const services = ctx.state.backgroundServices;
       if (!services.find(params.name)) return itemReply(undefined);

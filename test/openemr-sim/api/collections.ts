@@ -4,7 +4,7 @@ import { randomUuid } from '../data/store.js';
 import { reply } from '../reply.js';
 import type { Params } from '../router.js';
 import { apiRoute as api, type ApiContext, type ApiRoute } from './api-route.js';
-import { itemReply, jsonBody, listReply, pagingOf, sortRows, wanted } from './envelope.js';
+import { itemReply, jsonBody, listReply, pagingOf, sortRows, unknownIdReply, wanted } from './envelope.js';
 import { badParent, parentOf, withPuuid, type ParentKey } from './parents.js';
 import { mergeScalars, requireFields } from './writes.js';
 
@@ -136,7 +136,11 @@ export function crossPatientRoutes(kind: ChildKind, path: string = kind): ApiRou
 
 // ---- shared tables (practitioners, facilities, insurance companies, users, drugs) ----
 
+/** Facilities and practitioners validate their uuid (400 with validationErrors) and answer a POST with the ids only. */
+const VALIDATES_ID = new Set<GlobalKind>(['facility', 'practitioner']);
+
 export function globalRoutes(kind: GlobalKind, idBy: 'uuid' | 'id', writable: boolean, required: string[] = []): ApiRoute[] {
+  const validatesId = VALIDATES_ID.has(kind);
   const find = (ctx: ApiContext, id: string) => ctx.state.data.globals[kind].find((r) => String(r[idBy]) === id);
   const out: ApiRoute[] = [
     api('GET', `/api/${kind}`, kind, (ctx) => {
@@ -151,7 +155,10 @@ export function globalRoutes(kind: GlobalKind, idBy: 'uuid' | 'id', writable: bo
       );
       return listReply(ctx, sortRows(rows, p.sort), p);
     }),
-    api('GET', `/api/${kind}/:id`, kind, (ctx, params) => itemReply(find(ctx, params.id))),
+    api('GET', `/api/${kind}/:id`, kind, (ctx, params) => {
+      const row = find(ctx, params.id);
+      return !row && validatesId ? unknownIdReply('uuid', params.id) : itemReply(row);
+    }),
   ];
   if (writable) {
     out.push(
@@ -161,10 +168,12 @@ export function globalRoutes(kind: GlobalKind, idBy: 'uuid' | 'id', writable: bo
         const id = ctx.state.data.nextGlobalId(kind);
         const row = mergeScalars({ id, uuid: randomUuid() } as Row, body, ['id', 'uuid']);
         ctx.state.data.putGlobal(kind, row);
-        return itemReply(row, 201);
+        // FacilityService.php:401-404, PractitionerService.php:221-224: the insert answers the ids only.
+        return itemReply(validatesId ? { id: row.id, uuid: row.uuid } : row, 201);
       }),
       api('PUT', `/api/${kind}/:id`, kind, (ctx, params) => {
         const existing = find(ctx, params.id);
+        if (!existing && validatesId) return unknownIdReply('uuid', params.id);
         if (!existing) return itemReply(undefined);
         const row = mergeScalars(existing, jsonBody(ctx), ['id', 'uuid']);
         ctx.state.data.putGlobal(kind, row);

@@ -75,6 +75,18 @@ export function itemReply(row: Row | undefined, status = 200): Reply {
   return envelopeReply(row, status);
 }
 
+/**
+ * BaseValidator::validateId / isExistingUuid (FacilityService.php:365, PatientService.php:585-592): a malformed
+ * or unknown uuid is one validation error, with empty data.
+ */
+export function unknownIdReply(field: string, value: string): Reply {
+  return reply.json(400, {
+    validationErrors: { [field]: { 'invalid or nonexisting value': ` value ${value}` } },
+    internalErrors: [],
+    data: [],
+  });
+}
+
 export function validationReply(errors: Record<string, string>): Reply {
   return reply.json(400, { validationErrors: errors, internalErrors: [], data: [] });
 }

@@ -1,7 +1,7 @@
 /** Bearer-token checks on /apis: the token, the api:* gate and role, and the route's scope (facts §4, §6). */
 import type { RequestContext } from '../router.js';
 import { fail } from '../reply.js';
-import { allows, type Context, type Letter } from '../scopes.js';
+import { allows, hasOperation, type Context, type Letter } from '../scopes.js';
 import { oauthErrors } from '../errors.js';
 import type { AccessRecord } from '../tokens.js';
 
@@ -39,8 +39,20 @@ export async function authenticate(ctx: RequestContext, api: ApiKind): Promise<A
 /** The route's scope, then (as OpenEMR does after the scope check) the user's ACL. */
 export function requireScope(ctx: RequestContext, caller: AccessRecord, resource: string, letter: Letter): void {
   if (!allows(caller.scopes, contextOf(caller), resource, letter)) fail(ctx.state.errors.missingScope());
+  requireAcl(ctx, caller, resource);
+}
+
+function requireAcl(ctx: RequestContext, caller: AccessRecord, resource: string): void {
   const user = caller.role === 'users' ? ctx.state.users.find((u) => u.username === caller.username) : undefined;
   if (user?.aclDenied?.has(resource)) fail(ctx.state.errors.aclDenied());
+}
+
+/** An operation scope such as `user/insurance.$swap-insurance` (`system/*.$export` covers the system ones). */
+export function requireOperation(ctx: RequestContext, caller: AccessRecord, resource: string, operation: string): void {
+  const context = contextOf(caller);
+  if (!hasOperation(caller.scopes, `${context}/${resource}.${operation}`, `${context}/*.${operation}`))
+    fail(ctx.state.errors.missingScope());
+  requireAcl(ctx, caller, resource);
 }
 
 /** Letter a request needs: GET instance r, GET collection s, POST c, PUT/PATCH u, DELETE d. */

@@ -5,7 +5,7 @@ import { apiRoute as api, type ApiRoute } from './api-route.js';
 import { BACKGROUND_SERVICE_ROUTES } from './background-services.js';
 import { childRoutes, crossPatientRoutes, globalRoutes } from './collections.js';
 import { documentRoutes } from './documents.js';
-import { envelopeReply, itemReply, jsonBody, listReply, pagingOf, validationReply } from './envelope.js';
+import { envelopeReply, itemReply, jsonBody, listReply, pagingOf, unknownIdReply, validationReply } from './envelope.js';
 import { patientByPid, patientByPuuid, withPuuid } from './parents.js';
 import { filterPatients } from './patients.js';
 import { mergeScalars, requireFields } from './writes.js';
@@ -21,7 +21,7 @@ const patientRoutes: ApiRoute[] = [
   }),
   api('GET', '/api/patient/:puuid', 'patient', (ctx, params) => {
     const pt = ctx.state.data.patientByUuid(params.puuid);
-    return itemReply(pt);
+    return pt ? itemReply(pt) : unknownIdReply('uuid', params.puuid);
   }),
   api('POST', '/api/patient', 'patient', (ctx) => {
     const body = jsonBody(ctx);
@@ -33,7 +33,7 @@ const patientRoutes: ApiRoute[] = [
   }),
   api('PUT', '/api/patient/:puuid', 'patient', (ctx, params) => {
     const existing = ctx.state.data.patientByUuid(params.puuid);
-    if (!existing) return itemReply(undefined);
+    if (!existing) return unknownIdReply('uuid', params.puuid);
     const body = jsonBody(ctx);
     requireFields(body, []);
     const row = mergeScalars(existing, body, ['id', 'uuid', 'pid', 'pubpid']);
@@ -59,10 +59,17 @@ const swapInsuranceRoute: ApiRoute = api(
     ctx.state.data.putChild('insurance', { ...moving, type });
     return itemReply(withPuuid(ctx, { ...moving, type }));
   },
-  { v8: true, instance: false },
+  { operation: '$swap-insurance' },
 );
 
 // ---- small fixed answers ----
+
+/** The `version` table of each release. */
+const VERSIONS = {
+  '7.0.3': { v_major: '7', v_minor: '0', v_patch: '3', v_tag: '', v_realpatch: '3', v_database: 501, v_acl: 12 },
+  '8.0.0': { v_major: '8', v_minor: '0', v_patch: '0', v_tag: '', v_realpatch: '0', v_database: 530, v_acl: 13 },
+  '8.1.0': { v_major: '8', v_minor: '1', v_patch: '0', v_tag: '', v_realpatch: '0', v_database: 535, v_acl: 13 },
+};
 
 const fixedRoutes: ApiRoute[] = [
   api(
@@ -83,7 +90,8 @@ const fixedRoutes: ApiRoute[] = [
         })),
       );
     },
-    { instance: false },
+    // a list of options, but OpenEMR checks `list.r` (the route ends in a parameter)
+    { instance: true },
   ),
   api('GET', '/api/insurance_type', 'insurance_type', (ctx) =>
     listReply(
@@ -91,20 +99,9 @@ const fixedRoutes: ApiRoute[] = [
       INSURANCE_TYPES.map((t, i) => ({ id: i + 1, type: t })),
     ),
   ),
-  api(
-    'GET',
-    '/api/version',
-    'version',
-    (ctx) =>
-      itemReply(
-        ctx.state.flavor === 7
-          ? { v_major: '7', v_minor: '0', v_patch: '3', v_tag: '', v_realpatch: '3', v_database: 501, v_acl: 12 }
-          : { v_major: '8', v_minor: '0', v_patch: '1', v_tag: '-dev', v_realpatch: '0', v_database: 530, v_acl: 13 },
-      ),
-    { open: true },
-  ),
+  api('GET', '/api/version', 'version', (ctx) => itemReply(VERSIONS[ctx.state.release]), { open: '8.x' }),
   api('GET', '/api/product', 'product', () => itemReply({ name: 'OpenEMR', version: 'simulator', registration_id: null }), {
-    open: true,
+    open: '8.x',
   }),
   api('GET', '/api/patient/:puuid/employer', 'employer', (ctx, params) => {
     const patient = patientByPuuid(ctx, params.puuid);

@@ -56,11 +56,17 @@ export const FHIR_TYPES: Record<string, FhirType> = {
   Location: { shared: (d) => d.globals.facility.map(S.locationResource) },
   Appointment: { forPatient: (d, p) => kids(d, p).appointment.map((a) => P.appointmentResource(a, p, d.globals)) },
   Device: { forPatient: (_d, p) => O.deviceResources(p) },
-  MedicationDispense: { forPatient: (d, p) => kids(d, p).prescription.map((rx) => O.medicationDispenseResource(rx, p)) },
-  QuestionnaireResponse: { forPatient: (d, p) => F.questionnaireResponses(p, kids(d, p).encounter) },
-  RelatedPerson: { forPatient: (_d, p) => [P.relatedPersonResource(p)] },
-  ServiceRequest: { forPatient: (d, p) => kids(d, p).procedure.map((x) => O.serviceRequestResource(x, p, kids(d, p), d)) },
-  Specimen: { forPatient: (d, p) => kids(d, p).lab_result.map((l) => O.specimenResource(l, p, kids(d, p))) },
+  MedicationDispense: {
+    forPatient: (d, p) => kids(d, p).prescription.map((rx) => O.medicationDispenseResource(rx, p)),
+    since8: true,
+  },
+  QuestionnaireResponse: { forPatient: (d, p) => F.questionnaireResponses(p, kids(d, p).encounter), since8: true },
+  RelatedPerson: { forPatient: (_d, p) => [P.relatedPersonResource(p)], since8: true },
+  ServiceRequest: {
+    forPatient: (d, p) => kids(d, p).procedure.map((x) => O.serviceRequestResource(x, p, kids(d, p), d)),
+    since8: true,
+  },
+  Specimen: { forPatient: (d, p) => kids(d, p).lab_result.map((l) => O.specimenResource(l, p, kids(d, p))), since8: true },
   Media: {
     forPatient: (d, p, base) => kids(d, p).document.map((x) => O.mediaResource(x, p, `${base}/Binary/${x.uuid}`)),
     since8: true,

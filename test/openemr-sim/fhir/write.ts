@@ -39,11 +39,20 @@ function patientFields(r: Patient): Partial<PatientRecord> {
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
-function created(state: SimState, site: string, type: string, id: string, status: number): Reply {
-  const resource = readResource(state.data, type, id, state.fhirBase(site));
+/**
+ * A PUT answers the updated resource; a POST answers what FhirServiceBase::insert returns: the insert result
+ * of the OpenEMR service (`{pid, uuid}` for a patient, `{id, uuid}` for a practitioner or a facility).
+ */
+function created(state: SimState, site: string, type: string, row: Row, isNew: boolean): Reply {
+  const id = String(row.uuid);
+  const json = isNew
+    ? type === 'Patient'
+      ? { pid: row.pid, uuid: id }
+      : { id: row.id, uuid: id }
+    : readResource(state.data, type, id, state.fhirBase(site));
   return {
-    status,
-    json: resource,
+    status: isNew ? 201 : 200,
+    json,
     headers: { 'Content-Type': 'application/fhir+json', Location: `${state.fhirBase(site)}/${type}/${id}` },
   };
 }
@@ -65,7 +74,7 @@ export function writePatient(state: SimState, site: string, body: Body, id?: str
   const base = existing ?? fresh();
   const row = { ...base, ...patientFields(r) } as PatientRecord;
   state.data.putPatient(row);
-  return created(state, site, 'Patient', row.uuid, existing ? 200 : 201);
+  return created(state, site, 'Patient', row, !existing);
 }
 
 function upsertShared(state: SimState, kind: 'practitioner' | 'facility', fields: Row, id: string | undefined): Row | undefined {
@@ -93,7 +102,7 @@ export function writePractitioner(state: SimState, site: string, body: Body, id?
     },
     id,
   );
-  return row ? created(state, site, 'Practitioner', String(row.uuid), id ? 200 : 201) : reply.json(404, null);
+  return row ? created(state, site, 'Practitioner', row, !id) : reply.json(404, null);
 }
 
 export function writeOrganization(state: SimState, site: string, body: Body, id?: string): Reply {
@@ -114,5 +123,5 @@ export function writeOrganization(state: SimState, site: string, body: Body, id?
     },
     id,
   );
-  return row ? created(state, site, 'Organization', String(row.uuid), id ? 200 : 201) : reply.json(404, null);
+  return row ? created(state, site, 'Organization', row, !id) : reply.json(404, null);
 }

@@ -1,4 +1,11 @@
-/** /authorize, /login and /scope-authorize-confirm: the authorization-code flow with login and consent (facts §3). */
+/**
+ * /authorize, the login, the SMART patient selection and the consent: the authorization-code flow (facts §3).
+ * 8.x (AuthorizationController.php:616 and ::userLogin) keeps the request in the session and walks the browser
+ * with 307s: /authorize -> /provider/login -> (POST /login) -> /smart/patient-select when a user asks for
+ * launch/patient -> /scope-authorize-confirm -> (POST /device/code) -> the app's redirect URI. 7.0.3 answers
+ * the login form at /authorize and the consent form at /login. The session is a cookie, as PHP's is; the
+ * forms also carry it in a hidden field.
+ */
 import { oauthErrors } from '../errors.js';
 import { formAll, parseForm } from '../http.js';
 import { fail, reply, type Reply } from '../reply.js';
@@ -7,7 +14,10 @@ import { firstUnknownScope, splitScopes } from '../scopes.js';
 import type { ClientRecord, SimState } from '../state.js';
 import { CODE_TTL_MS, randomToken, type Grant } from '../tokens.js';
 import { withSiteScope } from './issue.js';
-import { consentPage, loginPage } from './pages.js';
+import { consentPage, loginPage, patientSelectPage } from './pages.js';
+
+/** The session cookie of the authorize flow (OpenEMR's PHP session for /oauth2). */
+const SESSION_COOKIE = 'authserverOpenEMR';
 
 interface PendingAuthorization {
   clientId: string;
@@ -21,6 +31,8 @@ interface PendingAuthorization {
   launchPatient?: string;
   /** set once the login succeeded */
   login?: { role: 'users' | 'patient'; sub: string; username: string; sessionId: string };
+  /** who logged in, for the consent page */
+  who?: string;
   exp: number;
 }
 
@@ -97,11 +109,24 @@ export function authorize(ctx: RequestContext): Reply {
     launchPatient: p.launch && state.data.patientByUuid(p.launch) ? p.launch : undefined,
     exp: Date.now() + PENDING_TTL_MS,
   });
-  return reply.html(200, loginPage(`${state.oauthBase(site)}/login`, auth, clientName(client)));
+  const cookie = { 'Set-Cookie': `${SESSION_COOKIE}=${auth}; Path=/; HttpOnly; SameSite=Lax` };
+  if (state.flavor === 8) return { status: 307, headers: { Location: `${state.oauthBase(site)}/provider/login`, ...cookie } };
+  const page = reply.html(200, loginPage(`${state.oauthBase(site)}/login`, auth, clientName(client)));
+  return { ...page, headers: { ...page.headers, ...cookie } };
+}
+
+function sessionOf(ctx: RequestContext, form: Record<string, string>): string {
+  if (form.auth) return form.auth;
+  const cookies = String(ctx.req.headers.cookie ?? '').split(/;\s*/);
+  return cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1) ?? '';
+}
+
+function redirect307(location: string): Reply {
+  return { status: 307, headers: { Location: location } };
 }
 
 function pendingFrom(ctx: RequestContext, form: Record<string, string>): PendingAuthorization {
-  const pending = pendingOf(ctx.state).get(form.auth ?? '');
+  const pending = pendingOf(ctx.state).get(sessionOf(ctx, form));
   if (!pending || pending.exp < Date.now() || pending.site !== ctx.site)
     fail(oauthErrors.invalidRequest(undefined, 'Bad request'));
   return pending;
@@ -111,15 +136,23 @@ function patientLoginAllowed(state: SimState): boolean {
   return state.globals.rest_portal_api === 1 || state.globals.rest_fhir_api === 1;
 }
 
-/** POST /login: checks the credentials, then shows the consent form. */
+function formOf(ctx: RequestContext): Record<string, string> {
+  return ctx.method === 'POST' ? parseForm(ctx.body) : {};
+}
+
+/**
+ * /provider/login and /login: without credentials the login form; with good ones, 8.x redirects (307) to the
+ * patient selection or the consent, 7.0.3 shows the consent form.
+ */
 export function login(ctx: RequestContext): Reply {
   const { state, site } = ctx;
-  const form = parseForm(ctx.body);
+  const form = formOf(ctx);
   const pending = pendingFrom(ctx, form);
+  const auth = sessionOf(ctx, form);
   const client = state.clients.get(pending.clientId);
   if (!client) return oauthErrors.invalidClient();
-  const again = (error: string) =>
-    reply.html(200, loginPage(`${state.oauthBase(site)}/login`, form.auth, clientName(client), error));
+  const again = (error?: string) => reply.html(200, loginPage(`${state.oauthBase(site)}/login`, auth, clientName(client), error));
+  if (!form.username && !form.password) return again();
   let who: string;
   if (form.user_role === 'patient') {
     if (!patientLoginAllowed(state)) return again('Patient login needs the portal or FHIR API switched on.');
@@ -135,31 +168,78 @@ export function login(ctx: RequestContext): Reply {
     pending.login = { role: 'users', sub: u.uuid, username: u.username, sessionId: state.tokens.newSession() };
     who = `${u.username} (user)`;
   }
+  pending.who = who;
+  const needsPatient = pending.login.role === 'users' && pending.scopes.includes('launch/patient') && !pending.launchPatient;
+  if (state.flavor === 8)
+    return redirect307(`${state.oauthBase(site)}${needsPatient ? '/smart/patient-select' : '/scope-authorize-confirm'}`);
   const first = state.data.patientByPid(1);
   const patientChoice =
-    pending.login.role === 'users' && pending.scopes.includes('launch/patient') && !pending.launchPatient && first
-      ? { uuid: first.uuid, label: `Default: ${first.fname} ${first.lname} (pid ${first.pid})` }
-      : undefined;
+    needsPatient && first ? { uuid: first.uuid, label: `Default: ${first.fname} ${first.lname} (pid ${first.pid})` } : undefined;
+  return consent(ctx, pending, auth, patientChoice);
+}
+
+function consent(
+  ctx: RequestContext,
+  pending: PendingAuthorization,
+  auth: string,
+  patientChoice?: { uuid: string; label: string },
+): Reply {
+  const { state, site } = ctx;
+  const client = state.clients.get(pending.clientId);
+  if (!client) return oauthErrors.invalidClient();
   return reply.html(
     200,
     consentPage({
-      action: `${state.oauthBase(site)}/scope-authorize-confirm`,
-      auth: form.auth,
+      // 8.x's consent form posts to /device/code (AuthorizationController::scopeAuthorizeConfirm)
+      action: `${state.oauthBase(site)}${state.flavor === 8 ? '/device/code' : '/scope-authorize-confirm'}`,
+      auth,
       clientName: clientName(client),
-      who,
+      who: pending.who ?? '',
       scopes: pending.scopes,
       patientChoice,
     }),
   );
 }
 
-/** POST /scope-authorize-confirm: issues the one-minute code and redirects back to the app. */
-export function confirm(ctx: RequestContext): Reply {
-  const { state } = ctx;
-  const form = parseForm(ctx.body);
+/** 8.x's SMART patient selection, for a user asking for launch/patient: a few patients to pick from. */
+export function patientSelect(ctx: RequestContext): Reply {
+  const { state, site } = ctx;
+  const form = formOf(ctx);
   const pending = pendingFrom(ctx, form);
   if (!pending.login) fail(oauthErrors.invalidRequest(undefined, 'Bad request'));
-  pendingOf(state).delete(form.auth);
+  const patients = state.data
+    .patientsByPid()
+    .slice(0, 20)
+    .map((p) => ({ uuid: p.uuid, label: `${p.fname} ${p.lname} (pid ${p.pid}, born ${p.DOB})` }));
+  return reply.html(
+    200,
+    patientSelectPage(`${state.oauthBase(site)}/smart/patient-select-confirm`, sessionOf(ctx, form), patients),
+  );
+}
+
+/** POST /smart/patient-select-confirm: keeps the chosen patient as the launch context, then on to the consent. */
+export function patientSelectConfirm(ctx: RequestContext): Reply {
+  const { state, site } = ctx;
+  const form = formOf(ctx);
+  const pending = pendingFrom(ctx, form);
+  if (!pending.login) fail(oauthErrors.invalidRequest(undefined, 'Bad request'));
+  const chosen = state.data.patientByUuid(form.patient_id ?? '');
+  if (!chosen) return patientSelect(ctx);
+  pending.launchPatient = chosen.uuid;
+  return reply.redirect(`${state.oauthBase(site)}/scope-authorize-confirm`);
+}
+
+/**
+ * /scope-authorize-confirm without a decision shows the consent form (8.x arrives here by 307); with one
+ * (proceed or deny), and /device/code, issue the one-minute code and redirect back to the app.
+ */
+export function confirm(ctx: RequestContext): Reply {
+  const { state } = ctx;
+  const form = formOf(ctx);
+  const pending = pendingFrom(ctx, form);
+  if (!pending.login) fail(oauthErrors.invalidRequest(undefined, 'Bad request'));
+  if (!form.proceed && !form.deny) return consent(ctx, pending, sessionOf(ctx, form));
+  pendingOf(state).delete(sessionOf(ctx, form));
   if (form.deny || !form.proceed)
     return redirectError(pending.redirectUri, oauthErrors.accessDenied('The user denied the request'), pending.state);
   const chosen = form.scopes_submitted ? formAll(ctx.body, 'scope').filter((s) => pending.scopes.includes(s)) : pending.scopes;

@@ -44,6 +44,8 @@ export function openidConfiguration({ state, site }: RequestContext): Reply {
       'name',
       'sub',
       'fhirUser',
+      // ClaimRepository.php:21 (8.x)
+      ...(state.flavor === 8 ? ['profile'] : []),
     ],
     require_request_uri_registration: false,
   });

@@ -1,7 +1,7 @@
 /** /oauth2/{site}/...: OpenEMR's router matches by substring of the path after the site, in this order (facts §1). */
 import type { Reply } from '../reply.js';
 import type { RequestContext } from '../router.js';
-import { authorize, confirm, login } from './authorize.js';
+import { authorize, confirm, login, patientSelect, patientSelectConfirm } from './authorize.js';
 import { jwk, openidConfiguration } from './discovery.js';
 import { readClient, register } from './registration.js';
 import { introspect, logout } from './session.js';
@@ -14,8 +14,12 @@ const ENDPOINTS: Endpoint[] = [
   ['/.well-known/openid-configuration', ['GET'], openidConfiguration],
   ['/authorize', ['GET', 'POST'], authorize],
   ['/jwk', ['GET'], jwk],
-  ['/login', ['POST'], login],
-  ['/scope-authorize-confirm', ['POST'], confirm],
+  ['/device/code', ['POST'], confirm],
+  // /provider/login (8.x's 307 target) and POST /login share OpenEMR's userLogin
+  ['/login', ['GET', 'POST'], login],
+  ['/smart/patient-select-confirm', ['POST'], patientSelectConfirm],
+  ['/smart/patient-select', ['GET', 'POST'], patientSelect],
+  ['/scope-authorize-confirm', ['GET', 'POST'], confirm],
   ['/registration', ['POST'], register],
   ['/client', ['GET'], readClient],
   ['/logout', ['GET'], logout],

@@ -54,6 +54,20 @@ export function consentPage(v: ConsentView): string {
   );
 }
 
-export function loggedOutPage(): string {
-  return page('Logged out', '<h1>You have been logged out</h1><p>You can close this window.</p>');
+/** 8.x's SMART patient selection (/smart/patient-select): pick the launch patient. */
+export function patientSelectPage(action: string, auth: string, patients: Array<{ uuid: string; label: string }>): string {
+  const rows = patients
+    .map(
+      (p, i) =>
+        `<label><input type="radio" name="patient_id" value="${escapeHtml(p.uuid)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(p.label)}</label>`,
+    )
+    .join('\n');
+  return page(
+    'Select Patient',
+    `<h1>Select a patient</h1><p>The app asked for a patient context (launch/patient).</p>
+<form method="post" action="${escapeHtml(action)}">
+<input type="hidden" name="auth" value="${escapeHtml(auth)}">
+<fieldset><legend>Patients</legend>${rows}</fieldset>
+<button type="submit">Select</button></form>`,
+  );
 }

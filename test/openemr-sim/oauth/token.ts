@@ -41,7 +41,7 @@ function tokenUrl(ctx: RequestContext): string {
   return `${ctx.state.oauthBase(ctx.site)}/token`;
 }
 
-/** Basic, client_secret or (8.x) an assertion: confidential clients must prove who they are. */
+/** Basic, client_secret or (8.x) an assertion: confidential clients must prove who they are (authorization_code). */
 function provenClient(ctx: RequestContext, form: Form) {
   return authenticateClient(ctx.state, presentedCredentials(ctx.req.headers.authorization, form), tokenUrl(ctx), true);
 }
@@ -74,7 +74,9 @@ async function authorizationCode(ctx: RequestContext, form: Form): Promise<Reply
 
 async function refreshToken(ctx: RequestContext, form: Form): Promise<Reply> {
   const { state } = ctx;
-  const client = await provenClient(ctx, form);
+  // ClientRepository::validateClient returns true for every grant but authorization_code (7.0.3:209-211), and
+  // CustomRefreshTokenGrant adds only the is-enabled check: no secret is needed to refresh.
+  const client = await authenticateClient(state, presentedCredentials(ctx.req.headers.authorization, form), tokenUrl(ctx), false);
   const old = state.tokens.refresh.get(requireField(form, 'refresh_token'));
   if (!old) fail(oauthErrors.invalidRefreshToken('Cannot decrypt the refresh token'));
   if (old.clientId !== client.client_id) fail(oauthErrors.invalidRefreshToken('Token is not linked to client'));

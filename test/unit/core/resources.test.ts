@@ -31,7 +31,8 @@ describe('core/catalog/resources', () => {
     assert.equal(findRoute('PUT /api/patient/:puuid')?.scopeV1, 'user/patient.write');
     assert.equal(findRoute('DELETE /api/patient/:puuid/allergy/:auuid')?.scope, 'user/allergy.d');
     assert.equal(findRoute('GET /fhir/Patient')?.scope, 'user/Patient.s');
-    assert.equal(findRoute('GET /portal/patient')?.scope, 'patient/patient.r');
+    // OpenEMR's portal route checks patient/patient.s (apis/routes/_rest_routes_portal.inc.php, 8.x)
+    assert.equal(findRoute('GET /portal/patient')?.scope, 'patient/patient.s');
     assert.equal(findRoute('GET /fhir/metadata')?.public, true);
     assert.equal(findRoute('GET /fhir/$export')?.scope, 'system/*.$export');
     assert.equal(permissionLetter('PATCH', false), 'u');

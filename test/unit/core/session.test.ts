@@ -139,4 +139,26 @@ describe('core/oauth/session against the simulator', () => {
     assert.equal((ctx.sim.counters().byGrant.client_credentials ?? 0) - before, 1);
     conn.dispose();
   });
+  it('a caller that stops waiting does not cancel the refresh: the rotated token is still stored and works', async () => {
+    const { session, store, tokens, client } = await signedInSession();
+    store.delayMs = 50;
+    const abort = new AbortController();
+    const waiting = session.refresh(abort.signal);
+    setTimeout(() => abort.abort(), 5);
+    await assert.rejects(waiting, (e: unknown) => e instanceof OpenEmrError && e.kind === 'cancelled');
+    await new Promise((r) => setTimeout(r, 400));
+    const stored = parseTokenSet(await store.get(`k/${client.clientId}`));
+    assert.ok(stored?.refreshToken && stored.refreshToken !== tokens.refreshToken, 'the rotated refresh token was stored');
+    const again = await session.refresh();
+    assert.ok(again.accessToken, 'the stored refresh token is the live one');
+  });
+
+  it('a refresh answer whose id token fails verification keeps the previous id token and the new refresh token', async () => {
+    const { oauth, store, tokens } = await signedInSession();
+    const forged = { ...tokens, idToken: `${tokens.idToken!.split('.').slice(0, 2).join('.')}.AAAA` };
+    const kept = await oauth.withVerifiedIdToken(forged, tokens);
+    assert.equal(kept.idToken, tokens.idToken);
+    assert.equal(kept.refreshToken, forged.refreshToken);
+    assert.ok(store.events.length > 0);
+  });
 });

@@ -11,6 +11,7 @@ import {
   type TokenSet,
 } from '../../../src/core';
 import { captureLogger } from './log-capture';
+import { walkAuthorization } from '../../openemr-sim/test-helpers';
 
 export interface SimContext {
   sim: RunningSimulator;
@@ -74,12 +75,6 @@ export async function adminPasswordTokens(oauth: OAuthClient, scopes = USER_SCOP
   return oauth.passwordGrant({ role: 'users', username: 'admin', password: 'pass', scopes });
 }
 
-function hiddenAuth(html: string): string {
-  const m = /name="auth" value="([^"]+)"/.exec(html);
-  if (!m) throw new Error(`no auth field in page: ${html.slice(0, 200)}`);
-  return m[1]!;
-}
-
 export interface BrowserLogin {
   role?: 'users' | 'patient';
   username?: string;
@@ -89,43 +84,21 @@ export interface BrowserLogin {
 }
 
 /**
- * Plays the user's browser: opens the authorize URL, posts the login and consent forms, and follows
- * the final redirect to the loopback listener.
+ * Plays the user's browser: walks the authorize flow (8.x's 307 sequence or 7.0.3's forms) and follows the
+ * final redirect to the loopback listener.
  */
 export async function driveBrowser(authorizeUrl: string, login: BrowserLogin = {}): Promise<void> {
-  const page = await fetch(authorizeUrl, { redirect: 'manual' });
-  if (page.status === 302) {
-    await fetch(page.headers.get('location')!);
-    return;
-  }
-  const loginHtml = await page.text();
-  const base = new URL(authorizeUrl);
-  const oauthBase = base.href.replace(/\/authorize.*$/, '');
-  const form = (fields: Record<string, string>) => ({
-    method: 'POST',
-    redirect: 'manual' as const,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-  const auth = hiddenAuth(loginHtml);
-  const consent = await fetch(
-    `${oauthBase}/login`,
-    form({
-      auth,
+  const back = await walkAuthorization(
+    authorizeUrl,
+    {
       user_role: login.role ?? 'users',
       username: login.username ?? 'admin',
       password: login.password ?? 'pass',
       email: login.email ?? '',
-    }),
+    },
+    login.deny ? { deny: '1' } : { proceed: '1' },
   );
-  const consentHtml = await consent.text();
-  const decision = await fetch(
-    `${oauthBase}/scope-authorize-confirm`,
-    form(login.deny ? { auth: hiddenAuth(consentHtml), deny: '1' } : { auth: hiddenAuth(consentHtml), proceed: '1' }),
-  );
-  const location = decision.headers.get('location');
-  if (!location) throw new Error(`no redirect after consent (${decision.status})`);
-  await fetch(location);
+  await fetch(back);
 }
 
 export type { AuthorizationRequest };

@@ -10,6 +10,7 @@ import {
   SERVER_COLLECTIONS,
   SERVER_FHIR_COLLECTIONS,
 } from '../../../src/explorer/catalog';
+import { FHIR_RESOURCES, FHIR_TYPE_PLACES, PATIENT_GROUPS } from '../../../src/core';
 
 const byId = (id: string) =>
   [...PATIENT_STANDARD_GROUPS, ...PATIENT_FHIR_GROUPS, ...SERVER_COLLECTIONS].find((g) => g.id === id)!;
@@ -33,8 +34,40 @@ describe('explorer catalog', () => {
         'Transactions',
       ],
     );
-    assert.equal(PATIENT_FHIR_GROUPS.length, 14);
+    assert.equal(PATIENT_FHIR_GROUPS.length, 22);
     assert.ok(PATIENT_FHIR_GROUPS.every((g) => g.path === `/fhir/${g.resource}` && g.item === 'fhir'));
+  });
+
+  it("shows all 34 of OpenEMR's FHIR types, from the one list the core's PATIENT_GROUPS also uses", () => {
+    const shown = new Set([
+      'Patient', // the server's Patients node
+      ...PATIENT_FHIR_GROUPS.map((g) => g.resource),
+      ...SERVER_FHIR_COLLECTIONS.map((g) => g.resource),
+    ]);
+    const openemr = [...FHIR_RESOURCES, 'Binary', 'OperationDefinition'];
+    assert.equal(openemr.length, 34);
+    assert.deepEqual([...shown].sort(), [...openemr].sort());
+    assert.deepEqual([...shown].sort(), Object.keys(FHIR_TYPE_PLACES).sort());
+    for (const t of [
+      'Appointment',
+      'Device',
+      'Media',
+      'MedicationDispense',
+      'QuestionnaireResponse',
+      'RelatedPerson',
+      'ServiceRequest',
+      'Specimen',
+    ])
+      assert.ok(
+        PATIENT_FHIR_GROUPS.some((g) => g.resource === t),
+        t,
+      );
+    assert.ok(SERVER_FHIR_COLLECTIONS.some((g) => g.resource === 'Questionnaire'));
+    assert.ok(SERVER_FHIR_COLLECTIONS.find((g) => g.resource === 'Binary')?.unsupported);
+    assert.deepEqual(
+      PATIENT_GROUPS.filter((g) => g.api === 'fhir').map((g) => g.id),
+      PATIENT_FHIR_GROUPS.filter((g) => !g.subgroups).map((g) => g.id),
+    );
   });
 
   it('gives patient tokens the portal instead of the standard API, and backend services FHIR only', () => {

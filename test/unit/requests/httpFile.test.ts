@@ -68,6 +68,15 @@ describe('request files: parser', () => {
     assert.match(bad.problems[0]!.message, /request line/);
   });
 
+  it('reads variables with spaces in a request line', () => {
+    const file = parseHttpFile('GET /api/patient?_limit={{$env LIMIT}} HTTP/1.1\n###\n{{$processEnv BASE}}/api/patient\n');
+    assert.deepEqual(
+      file.requests.map((r) => r.url),
+      ['/api/patient?_limit={{$env LIMIT}}', '{{$processEnv BASE}}/api/patient'],
+    );
+    assert.deepEqual(file.problems, []);
+  });
+
   it('reads CRLF files', () => {
     assert.equal(parseHttpFile('GET /api/patient\r\nAccept: x\r\n\r\n').requests[0]!.headers[0]!.value, 'x');
   });
