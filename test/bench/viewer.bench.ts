@@ -206,7 +206,8 @@ async function sizeFigures(ctx: BenchContext, browser: Browser, base: string, si
 }
 
 export async function run(ctx: BenchContext): Promise<Figure[]> {
-  const sizes = ctx.smoke ? [0.2] : [1, 10, 50];
+  // BENCH_VIEWER_SIZES=50 measures only the 50 MB Bundle (a full run takes long on a loaded machine).
+  const sizes = ctx.smoke ? [0.2] : (process.env.BENCH_VIEWER_SIZES?.split(',').map(Number) ?? [1, 10, 50]);
   const files = new Map<string, { type: string; body: string | Buffer }>([
     ['/viewer.html', { type: 'text/html', body: viewerPage }],
     ['/pre.html', { type: 'text/html', body: prePage }],
