@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { createServices } from './auth/createServices';
 import { registerSignIn, type SignInApi } from './auth/register';
 import { registerLogCommands } from './commands/log';
+import { registerDocuments } from './documents/register';
 import { registerExplorer, type ExplorerApi } from './explorer/register';
+import { registerExport } from './export/register';
 import { registerViewer } from './viewer/register';
 
 /**
@@ -18,6 +20,8 @@ export function activate(context: vscode.ExtensionContext): SignInApi & { explor
   const signIn = registerSignIn(context, services);
   registerViewer(context, log, services.viewerFetcher);
   const explorer = registerExplorer(context, services);
+  registerDocuments(context, services);
+  registerExport(context, services);
   return { ...signIn, explorer };
 }
 
