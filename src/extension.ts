@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): SignInApi & { explor
   const signIn = registerSignIn(context, services);
   registerViewer(context, log, services.viewerFetcher);
   const explorer = registerExplorer(context, services);
-  registerDocuments(context, services);
+  registerDocuments(context, services, explorer.provider);
   registerExport(context, services);
   return { ...signIn, explorer };
 }

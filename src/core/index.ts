@@ -236,6 +236,7 @@ export {
 
 // FHIR Bulk Data export
 export {
+  BULK_EXPORT_SCOPES,
   BulkExport,
   checkExportScopes,
   exportPath,

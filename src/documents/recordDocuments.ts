@@ -27,7 +27,8 @@ import {
 } from '../core';
 import type { AuthServices } from '../auth/createServices';
 import type { ExplorerNode } from '../explorer/nodes/base';
-import { refreshTargetOf } from './targets';
+import type { ExplorerProvider } from '../explorer/provider';
+import { refreshTargetOf, rowsChangedBy } from './targets';
 import { newDocumentPath, parseDocumentPath, recordDocumentPath, schemaPath, type DocumentAddress } from './uriPaths';
 
 export const SCHEME = 'openemr';
@@ -87,7 +88,10 @@ export class RecordDocuments implements vscode.FileSystemProvider, vscode.Dispos
   private newCount = 0;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly services: AuthServices) {
+  constructor(
+    private readonly services: AuthServices,
+    private readonly explorer: ExplorerProvider,
+  ) {
     this.disposables = [
       vscode.workspace.registerFileSystemProvider(SCHEME, this, { isCaseSensitive: true }),
       vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, {
@@ -125,9 +129,13 @@ export class RecordDocuments implements vscode.FileSystemProvider, vscode.Dispos
         fix: 'Open it in the JSON viewer to read it; see docs/writing.md for the editable kinds.',
       });
     const uri = vscode.Uri.from({ scheme: SCHEME, path: recordDocumentPath(this.serverSegment(serverId), apiPath) });
-    // A document no editor holds any more is read again, so it starts from the server's current version.
-    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) this.entries.delete(uri.toString());
+    // Without unsaved changes the document is read again, so it shows the server's current version; with
+    // them, it is shown as it is (the save will find out what changed on the server).
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const reread = !open?.isDirty;
+    if (reread) this.entries.delete(uri.toString());
     const entry = await this.load(uri, serverId);
+    if (reread && open) this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     if (origin) entry.origin = origin;
     await vscode.window.showTextDocument(uri, { preview: false });
     return uri;
@@ -244,7 +252,7 @@ export class RecordDocuments implements vscode.FileSystemProvider, vscode.Dispos
       this.diagnostics.delete(uri);
       const created = createdPath(path, res.data, res.headers);
       entry.created = created ?? path;
-      await this.refreshAfterWrite(entry.serverId, entry.origin);
+      await this.refreshAfterWrite(entry.serverId, entry.origin, 'create', path);
       const createdUri = created && recordWrites(created).update ? await this.openRecord(entry.serverId, created) : undefined;
       return { status: res.status, changes, created: created ? { path: created, uri: createdUri?.toString() ?? '' } : undefined };
     }
@@ -259,7 +267,7 @@ export class RecordDocuments implements vscode.FileSystemProvider, vscode.Dispos
     this.diagnostics.delete(uri);
     entry.record = await readRecord(client, path).catch(() => entry.record);
     entry.base = entry.record ? editableDocument(apiOfPath(path), entry.record) : doc;
-    await this.refreshAfterWrite(entry.serverId, entry.origin);
+    await this.refreshAfterWrite(entry.serverId, entry.origin, 'update', path);
     return { status: res.status, changes: plan.changes };
   }
 
@@ -285,10 +293,21 @@ export class RecordDocuments implements vscode.FileSystemProvider, vscode.Dispos
     return { status: res.status, changes, validationErrors: res.validationErrors, problems: res.problems };
   }
 
-  /** Refreshes the tree row a write started from (its list after a delete), or the whole server. */
-  async refreshAfterWrite(serverId: string, origin: ExplorerNode | undefined, deleted = false): Promise<void> {
-    const node = refreshTargetOf(origin, deleted);
-    await vscode.commands.executeCommand('openemr.explorer.refresh', node ?? { serverId }).then(undefined, () => undefined);
+  /**
+   * Refreshes the tree row a write started from (its list after a delete); without one, the loaded rows of
+   * that record or list (a record reloads itself, a list fetches its first page again).
+   */
+  async refreshAfterWrite(
+    serverId: string,
+    origin: ExplorerNode | undefined,
+    kind: 'update' | 'create' | 'delete',
+    apiPath: string,
+  ): Promise<void> {
+    const start = refreshTargetOf(origin, kind === 'delete');
+    const server = this.explorer.server(serverId);
+    const nodes = start ? [start] : server ? rowsChangedBy(server, kind, apiPath) : [];
+    for (const node of nodes)
+      await vscode.commands.executeCommand('openemr.explorer.refresh', node).then(undefined, () => undefined);
   }
 
   /** After a command saved `text` to OpenEMR, the editor's own save stores it without a second request. */

@@ -16,6 +16,7 @@ import {
   type JsonObject,
 } from '../core';
 import type { AuthServices } from '../auth/createServices';
+import type { ExplorerProvider } from '../explorer/provider';
 import { orCancel, pickServer, registerArgCommand, stringArg, type CommandArgs } from '../commands/commandSupport';
 import { RecordDocuments, SCHEME, type SaveResult } from './recordDocuments';
 import { nodeTarget, type NodeTarget } from './targets';
@@ -104,7 +105,7 @@ async function deleteRecord(
   const res = await sendWrite(client, 'DELETE', path);
   if (!res.ok) throw res.error ?? new OpenEmrError('unexpected', `DELETE ${path} answered ${res.status}`);
   docs.forget(serverId, path);
-  await docs.refreshAfterWrite(serverId, target?.node, true);
+  await docs.refreshAfterWrite(serverId, target?.node, 'delete', path);
   return { status: res.status, path };
 }
 
@@ -127,7 +128,7 @@ async function createRecord(
     if (res.validationErrors) return { status: res.status, created: {}, validationErrors: res.validationErrors };
     throw res.error ?? new OpenEmrError('unexpected', `POST ${listPath} answered ${res.status}`);
   }
-  await docs.refreshAfterWrite(serverId, target?.node);
+  await docs.refreshAfterWrite(serverId, target?.node, 'create', listPath);
   return { status: res.status, created: { path: createdPath(listPath, res.data, res.headers) } };
 }
 
@@ -138,8 +139,12 @@ export function registerTreeCommand(id: string, target: string): vscode.Disposab
   );
 }
 
-export function registerDocuments(context: vscode.ExtensionContext, services: AuthServices): RecordDocuments {
-  const docs = new RecordDocuments(services);
+export function registerDocuments(
+  context: vscode.ExtensionContext,
+  services: AuthServices,
+  explorer: ExplorerProvider,
+): RecordDocuments {
+  const docs = new RecordDocuments(services, explorer);
   context.subscriptions.push(
     docs,
     registerArgCommand(services, 'openemr.editRecord', async (args) => {

@@ -41,6 +41,28 @@ export function nodeTarget(arg: unknown): NodeTarget | undefined {
   return { serverId, node: arg };
 }
 
+/** Every node loaded below `root` (nothing is fetched) for which `match` holds. */
+export function findLoaded(root: ExplorerNode, match: (node: ExplorerNode) => boolean): ExplorerNode[] {
+  const found: ExplorerNode[] = [];
+  const visit = (node: ExplorerNode): void => {
+    if (match(node)) found.push(node);
+    node.loadedChildren().forEach(visit);
+  };
+  visit(root);
+  return found;
+}
+
+/**
+ * The loaded rows a write to `apiPath` changed: the record's own rows after an update, the lists that hold
+ * it after a create (`apiPath` is then the list) or a delete.
+ */
+export function rowsChangedBy(root: ExplorerNode, kind: 'update' | 'create' | 'delete', apiPath: string): ExplorerNode[] {
+  if (kind === 'update')
+    return findLoaded(root, (n) => (n instanceof LeafNode || n instanceof PatientNode) && n.path === apiPath);
+  const list = kind === 'create' ? apiPath : apiPath.replace(/\/[^/]+$/, '');
+  return findLoaded(root, (n) => nodeTarget(n)?.listPath === list);
+}
+
 /** The row to refresh after a write: a record reloads itself, a patient's list row is refreshed through its list. */
 export function refreshTargetOf(node: ExplorerNode | undefined, deleted = false): ExplorerNode | undefined {
   if (!node) return undefined;

@@ -1,5 +1,6 @@
 // Shared by the write and export tests: signed-in servers and walking the Servers tree by labels.
 import * as vscode from 'vscode';
+import { BULK_EXPORT_SCOPES } from '../../src/core';
 import { activateExtension, executeCommand, simControl, simUrl, waitFor } from './helpers';
 
 export interface TreeNode {
@@ -86,14 +87,7 @@ export const WRITE_SCOPES = [
   'user/Patient.read',
 ];
 
-export const EXPORT_SCOPES = [
-  'system/Patient.read',
-  'system/Group.read',
-  'system/*.$export',
-  'system/Patient.$export',
-  'system/Group.$export',
-  'system/*.$bulkdata-status',
-];
+export const EXPORT_SCOPES = ['system/Patient.read', 'system/Group.read', ...BULK_EXPORT_SCOPES];
 
 /** A backend-service server: a private_key_jwt client with the export scopes, signed in with client credentials. */
 export async function backendServer(name: string): Promise<string> {

@@ -2,7 +2,7 @@
 // documents, the save with its diff and conflict check, validationErrors as diagnostics, and the tree.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors, executeCommand } from './helpers';
+import { closeAllEditors, executeCommand, waitFor } from './helpers';
 import { childRows, fieldOf, openDocument, setField, treeRow, userServer, WRITE_SCOPES, type TreeRow } from './writes-support';
 
 interface SaveResult {
@@ -17,6 +17,16 @@ const edit = async (serverId: string, path: string): Promise<string> =>
   (await executeCommand<{ uri: string }>('openemr.editRecord', { serverId, path })).uri;
 const save = (uri: string, more: Record<string, unknown> = {}): Promise<SaveResult> =>
   executeCommand<SaveResult>('openemr.saveRecord', { uri, ...more });
+
+/** Opens the record again (a document without unsaved changes is read from OpenEMR anew) and waits for `expected`. */
+async function readBack(serverId: string, path: string, field: string, expected: unknown): Promise<void> {
+  const uri = await edit(serverId, path);
+  await waitFor(() => fieldOf(uri, field) === expected || undefined, 10_000, `${field} = ${String(expected)}`).catch(
+    () => undefined,
+  );
+  assert.equal(fieldOf(uri, field), expected, `${field} read back from OpenEMR`);
+  await closeAllEditors();
+}
 
 async function revertAndClose(uri: string): Promise<void> {
   await vscode.window.showTextDocument(openDocument(uri));
@@ -69,8 +79,7 @@ describe('writes: records as documents', function () {
     assert.equal(saved.status, 200);
     assert.equal(openDocument(uri).isDirty, false, 'the editor is saved too');
     await closeAllEditors();
-    const again = await edit(serverId, `/api/patient/${puuid}`);
-    assert.equal(fieldOf(again, 'city'), 'Edited Town', 'read back from OpenEMR');
+    await readBack(serverId, `/api/patient/${puuid}`, 'city', 'Edited Town');
     await closeAllEditors();
   });
 
@@ -89,8 +98,7 @@ describe('writes: records as documents', function () {
     assert.ok(doc.isDirty, 'the document stays dirty');
     assert.equal(fieldOf(uri, 'DOB'), 'not-a-date', "the user's text is kept");
     await revertAndClose(uri);
-    const fresh = await edit(serverId, `/api/patient/${puuid}`);
-    assert.equal(fieldOf(fresh, 'DOB'), dob, 'the server kept its value');
+    await readBack(serverId, `/api/patient/${puuid}`, 'DOB', dob);
     await closeAllEditors();
   });
 
@@ -100,7 +108,8 @@ describe('writes: records as documents', function () {
     try {
       const theirs = await edit(otherId, `/api/patient/${puuid}`);
       await setField(theirs, 'phone_home', '617-555-0199');
-      assert.equal((await save(theirs, { confirm: true })).status, 200);
+      const theirSave = await save(theirs, { confirm: true });
+      assert.equal(theirSave.status, 200, JSON.stringify(theirSave));
       await setField(mine, 'city', 'Mine');
       const refused = await save(mine, { confirm: true });
       assert.equal(refused.status, 'conflict');
@@ -110,7 +119,8 @@ describe('writes: records as documents', function () {
       );
       assert.ok(openDocument(mine).isDirty);
       const forced = await save(mine, { confirm: true, overwrite: true });
-      assert.equal(forced.status, 200);
+      assert.equal(forced.status, 200, JSON.stringify(forced));
+      await readBack(serverId, `/api/patient/${puuid}`, 'city', 'Mine');
     } finally {
       await closeAllEditors();
       await executeCommand('openemr.removeServer', { serverId: otherId }).catch(() => undefined);

@@ -88,9 +88,17 @@ interface StatusManifest {
   [key: string]: unknown;
 }
 
+/** The operation scopes of the three export levels and of the status URL. */
+export const BULK_EXPORT_SCOPES = [
+  'system/*.$export',
+  'system/Patient.$export',
+  'system/Group.$export',
+  'system/*.$bulkdata-status',
+];
+
 const SYSTEM_SCOPE_FIX =
   'Sign in as a backend service: register a client with a key pair (private_key_jwt) and the system/ export scopes ' +
-  '(system/*.$export, system/Patient.$export, system/Group.$export, system/*.$bulkdata-status), have it enabled, and sign in with ' +
+  `(${BULK_EXPORT_SCOPES.join(', ')}), have it enabled, and sign in with ` +
   'client credentials. The server needs "Enable OpenEMR FHIR System Scopes" (rest_system_scopes_api) in Administration > Config > Connectors.';
 
 /** The kick-off path of a level. */

@@ -42,10 +42,12 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
     return this.pager?.rows.length ?? 0;
   }
 
+  override loadedChildren(): ExplorerNode[] {
+    return [...super.loadedChildren(), ...[...this.rowNodes.values()].map((e) => e.node)];
+  }
+
   override invalidate(): void {
     super.invalidate();
-    // Rows keep their nodes across a refresh; what those loaded below them is fetched again too.
-    for (const { node } of this.rowNodes.values()) node.invalidate();
     if (this.pager?.isLoaded) this.previous = this.pager;
     this.pager = undefined;
     this.loadMoreError = undefined;

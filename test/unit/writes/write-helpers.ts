@@ -1,5 +1,12 @@
 /** A simulator and two signed-in API clients for the write tests: a user session and a backend (system) session. */
-import { generateClientKeyPair, MemorySecretStore, OpenEmrClient, staticTokenSource, TokenSession } from '../../../src/core';
+import {
+  BULK_EXPORT_SCOPES,
+  generateClientKeyPair,
+  MemorySecretStore,
+  OpenEmrClient,
+  staticTokenSource,
+  TokenSession,
+} from '../../../src/core';
 import type { SimOptions } from '../../openemr-sim';
 import { adminPasswordTokens, enabledClient, oauthFor, startSim, type SimContext } from '../core/sim-helpers';
 
@@ -35,14 +42,7 @@ export const WRITE_SCOPES = [
   'user/Organization.write',
 ];
 
-export const EXPORT_SCOPES = [
-  'system/Patient.read',
-  'system/Group.read',
-  'system/*.$export',
-  'system/Patient.$export',
-  'system/Group.$export',
-  'system/*.$bulkdata-status',
-];
+export const EXPORT_SCOPES = ['system/Patient.read', 'system/Group.read', ...BULK_EXPORT_SCOPES];
 
 export interface WriteContext extends SimContext {
   user: OpenEmrClient;
