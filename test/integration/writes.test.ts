@@ -28,25 +28,23 @@ async function readBack(serverId: string, path: string, field: string, expected:
   await closeAllEditors();
 }
 
-async function revertAndClose(uri: string): Promise<void> {
-  await vscode.window.showTextDocument(openDocument(uri));
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
-
 describe('writes: records as documents', function () {
   this.timeout(120_000);
   let serverId: string;
+  /** A second profile of the same simulator: another user's view of the same records. */
+  let otherId: string;
   let patient: TreeRow;
   let puuid: string;
 
   before(async () => {
     serverId = await userServer('Sim writes', WRITE_SCOPES);
+    otherId = await userServer('Sim writes other', WRITE_SCOPES);
     patient = await treeRow(serverId, 'Patients', 0);
     puuid = (patient.node as unknown as { patient: { uuid: string } }).patient.uuid;
   });
   after(async () => {
     await closeAllEditors();
-    await executeCommand('openemr.removeServer', { serverId }).catch(() => undefined);
+    for (const id of [serverId, otherId]) await executeCommand('openemr.removeServer', { serverId: id }).catch(() => undefined);
   });
 
   it('opens a patient as openemr:/{server}/api/patient/{puuid}.json with the editable fields and a schema', async () => {
@@ -97,14 +95,14 @@ describe('writes: records as documents', function () {
     assert.match(diagnostics[0]!.message, /DOB/);
     assert.ok(doc.isDirty, 'the document stays dirty');
     assert.equal(fieldOf(uri, 'DOB'), 'not-a-date', "the user's text is kept");
-    await revertAndClose(uri);
-    await readBack(serverId, `/api/patient/${puuid}`, 'DOB', dob);
+    // Another profile of the same server opens its own document, read from OpenEMR.
+    await readBack(otherId, `/api/patient/${puuid}`, 'DOB', dob);
+    await setField(uri, 'DOB', String(dob));
     await closeAllEditors();
   });
 
   it('a concurrent change on the server is detected before overwriting', async () => {
     const mine = await edit(serverId, `/api/patient/${puuid}`);
-    const otherId = await userServer('Sim writes other', WRITE_SCOPES);
     try {
       const theirs = await edit(otherId, `/api/patient/${puuid}`);
       await setField(theirs, 'phone_home', '617-555-0199');
@@ -123,7 +121,6 @@ describe('writes: records as documents', function () {
       await readBack(serverId, `/api/patient/${puuid}`, 'city', 'Mine');
     } finally {
       await closeAllEditors();
-      await executeCommand('openemr.removeServer', { serverId: otherId }).catch(() => undefined);
     }
   });
 
