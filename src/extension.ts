@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import { createServices } from './auth/createServices';
 import { registerSignIn, type SignInApi } from './auth/register';
 import { registerLogCommands } from './commands/log';
+import { registerDocuments } from './documents/register';
 import { registerExplorer, type ExplorerApi } from './explorer/register';
 import { registerRequests, type RequestsApi } from './requests/register';
+import { registerExport } from './export/register';
 import { registerViewer } from './viewer/register';
 
 /**
@@ -21,6 +23,8 @@ export function activate(context: vscode.ExtensionContext): SignInApi & { explor
   registerViewer(context, log, services.viewerFetcher);
   const explorer = registerExplorer(context, services);
   const requests = registerRequests(context, services, explorer.view);
+  registerDocuments(context, services, explorer.provider);
+  registerExport(context, services);
   // The activation benchmark reads this line: wall time, and the CPU time (less sensitive to a loaded machine).
   const version = (context.extension.packageJSON as { version: string }).version;
   const used = process.cpuUsage(cpu);

@@ -213,3 +213,48 @@ export {
 
 // Wiring
 export { createConnection, type Connection, type ConnectionOptions } from './connection';
+
+// Writes: editable documents, diffs, templates and schemas of the write routes, validation problems
+export {
+  canonical,
+  describeChanges,
+  diffFields,
+  editableDocument,
+  isObject,
+  recordDisplayName,
+  sameValue,
+  type FieldChange,
+  type JsonObject,
+} from './writes/fields';
+export { newRecordDocument, schemaFor, templateFor, type RecordTemplate } from './writes/templates';
+export { fieldProblems, locateField, type FieldProblem, type TextRange } from './writes/validation';
+export { createdPath, createRoute, hasRoute, recordWrites, type RecordWrites } from './writes/routes';
+export {
+  apiOfPath,
+  parseDocument,
+  planSave,
+  readEditable,
+  readRecord,
+  sendWrite,
+  type RecordApi,
+  type SavePlan,
+  type WriteOutcome,
+} from './writes/recordWrite';
+
+// FHIR Bulk Data export
+export {
+  BULK_EXPORT_SCOPES,
+  BulkExport,
+  checkExportScopes,
+  exportPath,
+  retryAfterMs,
+  runBulkExport,
+  type BulkExportOptions,
+  type BulkExportRequest,
+  type BulkExportResult,
+  type ExportedFile,
+  type ExportErrorFile,
+  type ExportLevel,
+  type ExportProgress,
+} from './export/bulkExport';
+export { LineCounter, readOutcomeMessages } from './export/ndjson';

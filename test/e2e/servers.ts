@@ -62,7 +62,7 @@ export async function expandRow(text: string | RegExp, options: { counted?: bool
 }
 
 /** What an OpenEMR administrator does on the API clients page: enables the newest client named `clientName`. */
-async function enableClientAsAdmin(clientName: string): Promise<void> {
+export async function enableClientAsAdmin(clientName: string): Promise<void> {
   const clients = (await (await fetch(`${simUrl()}/__sim/clients`)).json()) as Array<{
     client_id: string;
     client_name: string | null;
@@ -78,10 +78,11 @@ async function enableClientAsAdmin(clientName: string): Promise<void> {
 }
 
 /**
- * Adds the simulator as `serverName`, registers a read-only confidential client and signs in as admin with
- * the password grant, all through the palette and its prompts; resolves once the row says "signed in".
+ * Adds the simulator as `serverName`, registers a confidential client (the *Read only* preset unless told
+ * otherwise) and signs in as admin with the password grant, all through the palette and its prompts;
+ * resolves once the row says "signed in".
  */
-export async function addServerAndSignIn(serverName: string, clientName: string): Promise<void> {
+export async function addServerAndSignIn(serverName: string, clientName: string, preset = 'Read only'): Promise<void> {
   await runCommand('OpenEMR: Add Server');
   await answerInput(simUrl());
   await answerInput('default');
@@ -93,7 +94,7 @@ export async function addServerAndSignIn(serverName: string, clientName: string)
   await runCommand('OpenEMR: Register Client');
   await pickIfAsked(serverName);
   await pickItem('Confidential (private)');
-  await pickItem('Read only');
+  await pickItem(preset);
   await answerInput(clientName);
   // The command stores the client, checks whether it is enabled and says so: only then is it ready.
   await notification(/Check again|is enabled/)

@@ -192,7 +192,7 @@ describe('explorer (Servers tree)', function () {
     const fhir = await find(server.node, 'FHIR');
     const organization = await find(fhir.node, 'Organization');
     const orgs = await rows(organization.node);
-    assert.ok(orgs.length > 0 && orgs.every((r) => r.item.contextValue === 'leaf' && r.label.length > 0));
+    assert.ok(orgs.length > 0 && orgs.every((r) => /^leaf\b/.test(r.item.contextValue ?? '') && r.label.length > 0));
   });
 
   it('builds the hierarchy under a patient: API sections, groups with counts, encounters holding vitals and SOAP notes', async () => {
@@ -468,13 +468,22 @@ describe('explorer (Servers tree)', function () {
     const patient = (await rows((await find(server.node, 'Patients')).node))[0]!;
     const problems = await find((await find(patient.node, 'Standard API')).node, 'Medical Problems');
     const leaf = (await rows(problems.node))[0]!;
-    assert.equal(leaf.item.contextValue, 'leaf');
+    assert.equal(leaf.item.contextValue, 'leaf.edit.delete', 'a medical problem can be opened, edited and deleted');
     const { id } = await executeCommand<{ id: string }>('openemr.explorer.copyId', leaf.node);
     assert.equal(await vscode.env.clipboard.readText(), id);
     const { curl } = await executeCommand<{ curl: string }>('openemr.explorer.copyCurl', leaf.node);
     assert.ok(curl.includes('$OPENEMR_TOKEN') && curl.includes(`/medical_problem/${id}`));
     assert.ok(!/Bearer [A-Za-z0-9_-]{20,}/.test(curl), 'no token in the cURL');
-    assert.deepEqual(menu(leaf.item.contextValue, false), ['open', 'openRaw', 'copyId', 'copyCurl', 'copySnippet', 'refresh']);
+    assert.deepEqual(menu(leaf.item.contextValue, false), [
+      'open',
+      'openRaw',
+      'copyId',
+      'copyCurl',
+      'copySnippet',
+      'refresh',
+      'editRecord',
+      'deleteRecord',
+    ]);
     const before = await simRequests();
     assert.deepEqual(await executeCommand('openemr.explorer.refresh', leaf.node), { refreshed: leaf.node.id });
     assert.equal((await simRequests()) - before, 2, 'one GET for the record, and the counters call');

@@ -1,5 +1,6 @@
 /** /__sim/...: controls for tests and demos (not OpenEMR). JSON in, JSON out, loopback only. */
 import { setClientEnabled } from './admin-page.js';
+import { exportControl } from './fhir/bulk.js';
 import { isLoopback } from './http.js';
 import { reply, type Reply } from './reply.js';
 import type { RequestContext } from './router.js';
@@ -73,5 +74,6 @@ export function controls(ctx: RequestContext, path: string): Reply {
     return reply.json(200, { reset: true });
   }
   if (ctx.method === 'GET' && path === '/__sim/counters') return reply.json(200, state.counters);
+  if (path === '/__sim/export') return exportControl(state, ctx.method, jsonObject(ctx) ?? {});
   return reply.json(404, { error: 'unknown simulator control' });
 }

@@ -17,6 +17,8 @@ export interface SimOptions {
   tokenTtl?: number;
   latency?: number;
   failRate?: number;
+  /** Bulk export status polls answered 202 before a job completes (slow jobs: progress and cancel). */
+  exportPolls?: number;
   dataFile?: string;
   /** No console output. */
   quiet?: boolean;
@@ -63,6 +65,7 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     tokenTtl: o.tokenTtl ?? 3600,
     latency: o.latency ?? 0,
     failRate,
+    exportPolls: o.exportPolls ?? 1,
     dataFile: o.dataFile,
     quiet: o.quiet ?? false,
   };
@@ -82,6 +85,7 @@ export const FLAG_HELP = `Usage: npm run sim -- [flags]
   --token-ttl S            access-token lifetime in seconds (default 3600)
   --latency MS             delay added to every answer (default 0)
   --fail-rate P            answer 500 at random with probability P, seeded (default 0)
+  --export-polls N         bulk export status polls answered 202 before a job completes (default 1)
   --data-file PATH         load data from PATH and persist every write there
   --quiet                  print only the listening line
   --help                   this text`;
@@ -140,6 +144,9 @@ export function parseFlags(argv: string[]): SimOptions & { help?: boolean } {
         break;
       case '--fail-rate':
         out.failRate = numberOf(flag, value);
+        break;
+      case '--export-polls':
+        out.exportPolls = numberOf(flag, value);
         break;
       case '--data-file':
         out.dataFile = value;

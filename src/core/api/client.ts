@@ -5,7 +5,7 @@
 import type { Bundle, FhirResource, Resource } from 'fhir/r4';
 import { serverUrls } from '../config';
 import { OpenEmrError } from '../errors';
-import { isFailure, type HttpClient, type HttpMethod, type HttpResponse } from '../http/client';
+import { isFailure, type HttpClient, type HttpMethod, type HttpRequest, type HttpResponse } from '../http/client';
 import { fillPath, matchRoute, type PatientResourceGroup, type TopLevelCollection } from '../catalog/resources';
 import type { TokenSource } from '../oauth/session';
 import { parseVersion, type ServerVersion } from '../oauth/discovery';
@@ -28,6 +28,8 @@ export interface RequestOptions {
    * or PATCH, whatever the 401 says); `never` for writes the user confirmed once.
    */
   resend?: ResendRule;
+  /** Streams a successful body to this consumer instead of buffering it (see HttpRequest.consume). */
+  consume?: HttpRequest['consume'];
 }
 
 export type ResendRule = 'auto' | 'idempotent' | 'never';
@@ -174,6 +176,7 @@ export class OpenEmrClient {
         headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers,
         signal: opts.signal,
         timeoutMs: opts.timeoutMs,
+        consume: opts.consume,
       });
 
     const useToken = !opts.anonymous && this.tokens;

@@ -28,6 +28,11 @@ export interface HttpRequest {
   signal?: AbortSignal;
   timeoutMs?: number;
   maxResponseBytes?: number;
+  /**
+   * Reads a successful (2xx) body as a stream instead of buffering it (downloads of any size); the answer's
+   * `bytes` are then empty and `size` is what the stream delivered. Error bodies are still buffered.
+   */
+  consume?: (body: NodeJS.ReadableStream) => Promise<void>;
 }
 
 export interface HttpResponse {
@@ -155,7 +160,13 @@ export class HttpClient {
         signal: signal as RequestInit['signal'],
         agent: (url: URL) => (url.protocol === 'http:' ? this.agents.http : this.agents.https),
       });
-      const buffer = await res.buffer();
+      let buffer: Buffer;
+      let streamed = 0;
+      if (req.consume && res.status >= 200 && res.status < 300) {
+        res.body.on('data', (chunk: Buffer) => (streamed += chunk.length));
+        await req.consume(res.body);
+        buffer = Buffer.alloc(0);
+      } else buffer = await res.buffer();
       const ms = Math.round(performance.now() - started);
       const text = buffer.toString('utf8');
       const responseHeaders: Record<string, string> = {};
@@ -164,7 +175,8 @@ export class HttpClient {
       });
       const contentType = responseHeaders['content-type'] ?? '';
       const { isJson, json, jsonProblem } = parseJsonBody(text, contentType);
-      this.logger.info(`${req.method} ${where} -> ${res.status} ${ms}ms ${buffer.length}B`);
+      const size = buffer.length || streamed;
+      this.logger.info(`${req.method} ${where} -> ${res.status} ${ms}ms ${size}B`);
       return {
         status: res.status,
         statusText: res.statusText,
@@ -173,7 +185,7 @@ export class HttpClient {
         headers: responseHeaders,
         contentType,
         ms,
-        size: buffer.length,
+        size,
         bytes: buffer,
         text,
         json,

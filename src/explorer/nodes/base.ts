@@ -41,6 +41,11 @@ export abstract class ExplorerNode {
     return this.built;
   }
 
+  /** The children built so far, loading nothing (to find the rows a write changed). */
+  loadedChildren(): ExplorerNode[] {
+    return this.built ?? [];
+  }
+
   /** Forgets loaded data, so the next getChildren fetches again; fixed children forget theirs too. */
   invalidate(): void {
     for (const child of this.built ?? []) child.invalidate();

@@ -23,7 +23,7 @@ export class FolderNode extends ExplorerNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(this.icon);
     item.tooltip = this.tooltip;
-    item.contextValue = 'folder';
+    item.contextValue = `folder.${this.id.split('/').pop() ?? ''}`;
     return item;
   }
 }

@@ -1,5 +1,6 @@
 /** A group of records (a collection, a patient's resources of one kind), loaded page by page with "Load more". */
 import * as vscode from 'vscode';
+import { createRoute, fillPath } from '../../core';
 import { encounterNumber, recordId, type GroupSpec, type PathContext, type Row } from '../catalog';
 import { fetchGroupPage } from '../fetch';
 import { PagedList } from '../pager';
@@ -56,7 +57,8 @@ export class GroupNode extends PagedNode<Row, Row> {
     this.describe(item);
     item.tooltip = `${this.spec.api === 'fhir' ? 'FHIR' : this.spec.api === 'portal' ? 'Portal API' : 'Standard API'}: ${this.spec.about ?? `GET ${this.spec.path}`}`;
     item.iconPath = new vscode.ThemeIcon(this.spec.api === 'fhir' ? 'flame' : 'folder');
-    item.contextValue = 'group';
+    // `.create`: OpenEMR has a POST route for this list (New... in the context menu).
+    item.contextValue = createRoute(fillPath(this.spec.path, this.ctx)) ? 'group.create' : 'group';
     return item;
   }
 }

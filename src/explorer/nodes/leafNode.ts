@@ -1,5 +1,6 @@
 /** One record. A click opens it in the JSON viewer; the context menu offers raw JSON, copy id, cURL, refresh. */
 import * as vscode from 'vscode';
+import { recordWrites } from '../../core';
 import { itemPath, recordId, type GroupSpec, type LeafKind, type PathContext, type Row } from '../catalog';
 import { rowLabel } from '../labels';
 import { ExplorerNode, type ServerScope } from './base';
@@ -66,6 +67,14 @@ export class LeafNode extends ExplorerNode {
     return vscode.TreeItemCollapsibleState.None;
   }
 
+  /** `leaf` plus what the record offers: `.edit` (a PUT route), `.delete`, `.export` (a FHIR Group). */
+  private writeContext(): string {
+    const path = this.path;
+    const writes = path ? recordWrites(path) : {};
+    const isGroup = this.spec.kind === 'fhir' && this.row.resourceType === 'Group';
+    return ['leaf', writes.update && 'edit', writes.delete && 'delete', isGroup && 'export'].filter(Boolean).join('.');
+  }
+
   getTreeItem(): vscode.TreeItem {
     const view = rowLabel(this.spec.kind, this.row);
     const item = new vscode.TreeItem(view.label, this.collapsible());
@@ -73,7 +82,7 @@ export class LeafNode extends ExplorerNode {
     item.description = view.description;
     item.tooltip = [...view.tooltip, this.path ? `GET ${this.path}` : ''].filter(Boolean).join('\n');
     item.iconPath = new vscode.ThemeIcon(ICONS[this.spec.kind]);
-    item.contextValue = this.spec.kind === 'document' ? 'leaf.document' : 'leaf';
+    item.contextValue = this.spec.kind === 'document' ? 'leaf.document' : this.writeContext();
     // A document's path downloads the file itself, so a click opens the file rather than the JSON viewer.
     item.command =
       this.spec.kind === 'document'

@@ -43,6 +43,10 @@ export abstract class PagedNode<R, T> extends ExplorerNode implements PagedParen
     return this.pager?.rows.length ?? 0;
   }
 
+  override loadedChildren(): ExplorerNode[] {
+    return [...super.loadedChildren(), ...this.rowNodes];
+  }
+
   override invalidate(): void {
     super.invalidate();
     if (this.pager?.isLoaded) this.previous = this.pager;

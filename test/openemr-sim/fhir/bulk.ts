@@ -20,14 +20,66 @@ interface ExportJob {
   request: string;
   transactionTime: string;
   files: ExportFile[];
-  polled: boolean;
+  /** Status polls answered so far; the job completes after `pace.polls` of them. */
+  polls: number;
+  pace: ExportPace;
 }
 
-const jobsByState = new WeakMap<SimState, Map<string, ExportJob>>();
+/** How slowly jobs complete: 202 answers before the manifest, and the Retry-After they carry. */
+export interface ExportPace {
+  polls: number;
+  retryAfter: number;
+}
+
+/** What `/__sim/export` reports of a job, deleted ones included (so tests can see a cancel arrive). */
+export interface JobReport {
+  id: string;
+  status: 'in-progress' | 'complete' | 'deleted';
+  polls: number;
+}
+
+interface ExportBook {
+  jobs: Map<string, ExportJob>;
+  deleted: JobReport[];
+  pace?: ExportPace;
+}
+
+const booksByState = new WeakMap<SimState, ExportBook>();
+function bookOf(state: SimState): ExportBook {
+  let book = booksByState.get(state);
+  if (!book) booksByState.set(state, (book = { jobs: new Map(), deleted: [] }));
+  return book;
+}
 function jobsOf(state: SimState): Map<string, ExportJob> {
-  let jobs = jobsByState.get(state);
-  if (!jobs) jobsByState.set(state, (jobs = new Map()));
-  return jobs;
+  return bookOf(state).jobs;
+}
+
+function paceOf(state: SimState): ExportPace {
+  return bookOf(state).pace ?? { polls: state.options.exportPolls, retryAfter: 1 };
+}
+
+/**
+ * `/__sim/export`: GET lists the jobs (deleted ones too); POST `{ polls?, retryAfter? }` sets how many
+ * status polls answer 202 before new jobs complete (the slow-jobs switch), `{}` restores the start value.
+ */
+export function exportControl(state: SimState, method: string, body: Record<string, unknown>): Reply {
+  const book = bookOf(state);
+  if (method === 'POST') {
+    const polls = body.polls === undefined ? undefined : Number(body.polls);
+    const retryAfter = body.retryAfter === undefined ? undefined : Number(body.retryAfter);
+    if ((polls !== undefined && !(Number.isInteger(polls) && polls >= 0)) || (retryAfter !== undefined && !(retryAfter >= 0)))
+      return reply.json(400, { error: 'polls must be an integer >= 0 and retryAfter a number >= 0' });
+    book.pace =
+      polls === undefined && retryAfter === undefined
+        ? undefined
+        : { ...paceOf(state), polls: polls ?? paceOf(state).polls, retryAfter: retryAfter ?? paceOf(state).retryAfter };
+  }
+  const live = [...book.jobs.values()].map((j): JobReport => ({
+    id: j.id,
+    status: j.polls >= j.pace.polls ? 'complete' : 'in-progress',
+    polls: j.polls,
+  }));
+  return reply.json(200, { pace: paceOf(state), jobs: [...live, ...book.deleted] });
 }
 
 export function outcome(status: number, code: string, diagnostics: string): Reply {
@@ -84,24 +136,38 @@ export function kickOff(
     request: requestUrl,
     transactionTime: new Date().toISOString(),
     files,
-    polled: false,
+    polls: 0,
+    pace: paceOf(state),
   };
   jobsOf(state).set(job.id, job);
   return { status: 202, headers: { 'Content-Location': `${base}/$bulkdata-status?job=${job.id}` } };
 }
 
-/** The first poll answers 202 in progress, later polls the manifest: clients must loop. */
+/**
+ * In flavor 8 a Group export of an unknown group still answers 202, with a status URL that names no job
+ * (OpenEMR's FhirOperationExportRestController); polling it is a 400.
+ */
+export function unknownGroupKickOff(state: SimState, site: string): Reply {
+  return { status: 202, headers: { 'Content-Location': `${state.fhirBase(site)}/$bulkdata-status` } };
+}
+
+/** The first `pace.polls` polls answer 202 in progress, later polls the manifest: clients must loop. */
 export function status(state: SimState, site: string, method: string, jobId: string | null): Reply {
-  const jobs = jobsOf(state);
-  const job = jobId ? jobs.get(jobId) : undefined;
+  const book = bookOf(state);
+  const job = jobId ? book.jobs.get(jobId) : undefined;
+  if (!jobId && state.flavor === 8 && method === 'GET') return outcome(400, 'processing', 'The job id you submitted was invalid');
   if (!job) return outcome(404, 'not-found', 'Export job not found');
   if (method === 'DELETE') {
-    jobs.delete(job.id);
+    book.jobs.delete(job.id);
+    book.deleted.push({ id: job.id, status: 'deleted', polls: job.polls });
     return { status: 202 };
   }
-  if (!job.polled) {
-    job.polled = true;
-    return { status: 202, headers: { 'X-Progress': 'in-progress', 'Retry-After': '1' } };
+  if (job.polls < job.pace.polls) {
+    job.polls++;
+    return {
+      status: 202,
+      headers: { 'X-Progress': `in-progress (${job.polls}/${job.pace.polls})`, 'Retry-After': String(job.pace.retryAfter) },
+    };
   }
   const base = state.fhirBase(site);
   return reply.json(200, {

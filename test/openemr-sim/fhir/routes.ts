@@ -7,7 +7,7 @@ import { jsonBody } from '../api/envelope.js';
 import { smartConfiguration } from '../oauth/discovery.js';
 import { reply, type Reply } from '../reply.js';
 import { hasOperation } from '../scopes.js';
-import { allPatientsGroup, exportFile, kickOff, outcome, status, type ExportLevel } from './bulk.js';
+import { allPatientsGroup, exportFile, kickOff, outcome, status, unknownGroupKickOff, type ExportLevel } from './bulk.js';
 import { capabilityStatement } from './capability.js';
 import { FHIR_TYPES, patientOfId, readProvenance, readResource, servedTypes } from './registry.js';
 import { search } from './search.js';
@@ -114,7 +114,8 @@ function exportRoute(pattern: string, level: ExportLevel, scope: string): ApiRou
       if (state.globals.rest_system_scopes_api !== 1 || ctx.caller.role !== 'system')
         return state.errors.insufficientPermissions();
       if (!hasOperation(ctx.caller.scopes, scope, 'system/*.$export')) return state.errors.missingScope();
-      if (level === 'group' && params.id !== allPatientsGroup(state).id) return outcome(404, 'not-found', 'Group not found');
+      if (level === 'group' && params.id !== allPatientsGroup(state).id)
+        return state.flavor === 8 ? unknownGroupKickOff(state, ctx.site) : outcome(404, 'not-found', 'Group not found');
       return kickOff(state, ctx.site, level, fullUrl(ctx), ctx.query, String(ctx.req.headers.prefer ?? ''));
     },
     { ownScopeCheck: true, instance: false, operation: '$export' },
