@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createServices } from './auth/createServices';
 import { registerSignIn, type SignInApi } from './auth/register';
 import { registerLogCommands } from './commands/log';
+import { registerSetupState } from './commands/setupState';
 import { registerExplorer, type ExplorerApi } from './explorer/register';
 import { registerViewer } from './viewer/register';
 
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): SignInApi & { explor
   const signIn = registerSignIn(context, services);
   registerViewer(context, log, services.viewerFetcher);
   const explorer = registerExplorer(context, services);
+  registerSetupState(context, services, explorer.view);
   return { ...signIn, explorer };
 }
 

@@ -10,6 +10,7 @@ export function sourceFromServices(services: Services): ExplorerSource & vscode.
   const failed = new Map<string, string>();
   const subscriptions = [
     services.servers.onDidChange((change) => changes.fire({ serverId: change.serverId })),
+    services.clients.onDidChange((change) => changes.fire({ serverId: change.serverId })),
     services.tokens.onDidChange((change) => {
       if (change.reason === 'refresh-failed') failed.set(change.serverId, 'The token could not be refreshed: sign in again.');
       else if (change.reason === 'signed-in' || change.reason === 'signed-out') failed.delete(change.serverId);
@@ -25,6 +26,7 @@ export function sourceFromServices(services: Services): ExplorerSource & vscode.
       scopes: s.summary?.grantedScopes ?? [],
       patient: s.summary?.context.patient,
       error,
+      client: services.clients.get(serverId, services.servers.get(serverId)?.clientId),
     };
   };
   return {
