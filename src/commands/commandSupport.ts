@@ -104,7 +104,7 @@ const FIX_COMMANDS: Partial<Record<OpenEmrErrorKind, Array<{ title: string; comm
 };
 
 /** The commands this extension declares, to find the ones a fix names by title. */
-function declaredCommands(): DeclaredCommand[] {
+export function declaredCommands(): DeclaredCommand[] {
   const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as
     { contributes?: { commands?: DeclaredCommand[] } } | undefined;
   return manifest?.contributes?.commands ?? [];
@@ -180,8 +180,20 @@ export function registerArgCommand<R>(
   });
 }
 
-/** Shows a Markdown report in a preview (the doctor's report, the token view). */
-export async function showMarkdown(content: string): Promise<void> {
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+const REPORT_SCHEME = 'openemr-report';
+const reports = new Map<string, string>();
+let reportProvider: vscode.Disposable | undefined;
+let reportCount = 0;
+
+/**
+ * Shows a Markdown report (the token view) in a preview of a read-only virtual document: nothing to save,
+ * no dirty editor left behind.
+ */
+export async function showMarkdown(content: string, name = 'report'): Promise<void> {
+  reportProvider ??= vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, {
+    provideTextDocumentContent: (uri) => reports.get(uri.path) ?? '',
+  });
+  const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}-${++reportCount}.md` });
+  reports.set(uri.path, content);
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
 }

@@ -4,7 +4,7 @@
  * warning) and the account menu of the status bar. Passwords are asked in a password box and never stored.
  */
 import * as vscode from 'vscode';
-import { discover, OpenEmrError, splitScopes, type OAuthClient, type TokenSet } from '../core';
+import { discover, isOpenEmrError, OpenEmrError, splitScopes, type OAuthClient, type TokenSet } from '../core';
 import type { AuthServices } from '../auth/createServices';
 import { accountLabel, timeLeft } from '../auth/account';
 import type { ServerProfile } from '../services';
@@ -180,6 +180,12 @@ async function registerForSignIn(services: AuthServices, profile: ServerProfile)
   return false;
 }
 
+function failureOf(err: unknown): { message: string; fix: string } {
+  return isOpenEmrError(err)
+    ? { message: `${err.message}. ${err.explanation}`, fix: err.fix }
+    : { message: String(err), fix: 'See the log (OpenEMR: Show Log).' };
+}
+
 /** After a failed browser sign-in: the password sign-in, when the server has the password grant on. */
 async function passwordFallback(services: AuthServices, serverId: string, err: unknown): Promise<ErrorAction[]> {
   if (err instanceof OpenEmrError && err.kind === 'cancelled') return [];
@@ -220,11 +226,13 @@ async function login(services: AuthServices, args: CommandArgs | undefined, targ
       : grant === 'clientCredentials'
         ? await oauth.clientCredentials(scopes)
         : await browserSignIn(services, oauth, profile, args, scopes).then(undefined, async (err: unknown) => {
+            if (!isOpenEmrError(err, 'cancelled')) services.clients.signInEnded(profile.id, failureOf(err));
             target.actions = await passwordFallback(services, profile.id, err);
             throw err;
           });
   const state = await services.tokens.signIn(profile.id, tokens);
   services.clients.set(profile.id, oauth.client.clientId, true);
+  services.clients.signInEnded(profile.id, undefined);
   const result: LoginResult = {
     serverId: profile.id,
     account: state.account,

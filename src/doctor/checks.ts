@@ -291,20 +291,3 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorCheck[]> {
   checks.push(await clientCheck(input), await tokenCheck(input), await firstRequest(input));
   return checks;
 }
-
-/** The report as Markdown (shown in a preview); holds no secret, only check results. */
-export function doctorReport(serverName: string, checks: readonly DoctorCheck[], when = new Date()): string {
-  const failed = checks.filter((c) => !c.ok && !c.skipped).length;
-  const lines = [
-    `# OpenEMR setup doctor: ${serverName}`,
-    '',
-    `${when.toISOString()} · ${failed ? `${failed} problem(s) found` : 'everything checked is fine'}`,
-    '',
-  ];
-  for (const [i, c] of checks.entries()) {
-    const mark = c.ok ? '✅' : c.skipped ? '⏭️' : '❌';
-    lines.push(`## ${i + 1}. ${mark} ${c.title}`, '', c.message.replace(/[<>]/g, ''), '');
-    if (c.fix) lines.push(`**Fix:** ${c.fix}`, '');
-  }
-  return lines.join('\n');
-}

@@ -10,6 +10,7 @@ export type ClientState = 'none' | 'awaiting' | 'ready' | 'unknown';
 
 export class ClientStates {
   private readonly known = new Map<string, { clientId: string; enabled: boolean }>();
+  private readonly signInFailures = new Map<string, { message: string; fix: string }>();
   private readonly changes = new Emitter<{ serverId: string }>();
   readonly onDidChange: Event<{ serverId: string }> = this.changes.event;
 
@@ -27,6 +28,16 @@ export class ClientStates {
     const known = this.known.get(serverId);
     if (!known || known.clientId !== clientId) return 'unknown';
     return known.enabled ? 'ready' : 'awaiting';
+  }
+
+  /** Remembers why the last sign-in failed (undefined after a success), for the setup doctor. */
+  signInEnded(serverId: string, failure: { message: string; fix: string } | undefined): void {
+    if (failure) this.signInFailures.set(serverId, failure);
+    else this.signInFailures.delete(serverId);
+  }
+
+  lastSignInFailure(serverId: string): { message: string; fix: string } | undefined {
+    return this.signInFailures.get(serverId);
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Dialog, FrameLocator } from 'playwright-core';
 import { simAccessToken, simGet, storeHostilePatients, xssCorpus } from '../unit/viewer/fixtures/simPatients';
-import { notification, page, quickInput, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
+import { page, quickInput, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
 import { addServerAndSignIn, expandRow, firstChildRow, pickIfAsked, removeServerThroughUi, serverTreeRow } from './servers';
 
 /** Opens a saved response the way a user can: open the .json file, then "OpenEMR: Open in JSON Viewer". */
@@ -454,12 +454,12 @@ describe('viewer links (UI)', function () {
     }
   });
 
-  it("the setup doctor's raw answer opens in the viewer through a notification", async () => {
+  it("the setup doctor's raw answer opens in the viewer from the report's button", async () => {
     await runCommand('OpenEMR: Diagnose Setup');
     await pickIfAsked(SERVER);
-    const offer = notification(/raw API answers/);
+    const offer = webviewFrame().locator('button', { hasText: 'Open Raw Answers' });
     await offer.waitFor({ timeout: 60_000 });
-    await offer.locator('.monaco-button', { hasText: 'Open Raw Answers' }).click();
+    await offer.click();
     await page().locator('.tab.active', { hasText: 'Setup doctor: GET' }).waitFor({ timeout: 30_000 });
     const frame = webviewFrame();
     const title = await waitFor(

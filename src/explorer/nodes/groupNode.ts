@@ -33,6 +33,8 @@ export class GroupNode extends PagedNode<Row, Row> {
     return new PagedList<Row>(
       (page) => fetchGroupPage(this.scope.client, this.spec, this.ctx, page, this.query),
       this.scope.settings().pageSize,
+      undefined,
+      !this.spec.provenanceOfMatches,
     );
   }
 

@@ -131,7 +131,11 @@ export class ServerNode extends ExplorerNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Collapsed);
+    // A signed-out server opens on its way to sign in; the tree remembers what the user expands after that.
+    const item = new vscode.TreeItem(
+      this.name,
+      this.scope ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+    );
     item.id = this.id;
     const { status } = this.state;
     item.description = serverDescription(this.state);
