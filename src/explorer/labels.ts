@@ -132,18 +132,45 @@ const FHIR_DATE_FIELDS = [
   'created',
 ] as const;
 
+/** The main date of a FHIR resource (ISO text, empty when it has none). */
+function fhirDate(resource: Row): string {
+  return FHIR_DATE_FIELDS.map((f) => text(resource[f])).find(Boolean) ?? text(asObject(resource.period)?.start);
+}
+
+/** Orders FHIR resources by their main date, newest first (undated ones last). */
+export function newestFirst(a: Row, b: Row): number {
+  return fhirDate(b).localeCompare(fhirDate(a));
+}
+
+/** An Observation's value with its unit ("72 /min", "120/80 mm[Hg]"), else its coded or text value. */
+export function observationValue(resource: Row): string {
+  const quantity = (q: unknown): string => {
+    const o = asObject(q);
+    return o && o.value !== undefined ? joined([text(o.value), text(o.unit) || text(o.code)], ' ') : '';
+  };
+  const own = quantity(resource.valueQuantity) || conceptText(resource.valueCodeableConcept) || text(resource.valueString);
+  if (own) return own;
+  const parts = Array.isArray(resource.component) ? resource.component.map((c) => asObject(c)?.valueQuantity) : [];
+  const values = parts.map((q) => asObject(q)).filter((q): q is Json => q?.value !== undefined);
+  if (values.length === 0) return '';
+  const units = new Set(values.map((q) => text(q.unit)));
+  return units.size === 1
+    ? joined([values.map((q) => text(q.value)).join('/'), [...units][0]!], ' ')
+    : values.map((q) => quantity(q)).join(', ');
+}
+
 /** The display text of a FHIR resource: its name, title, description or main code, with its main date. */
 export function fhirDisplay(resource: Row): [label: string, description: string] {
   const type = text(resource.resourceType) || 'Resource';
-  const period = asObject(resource.period);
-  const date = shortDate(FHIR_DATE_FIELDS.map((f) => text(resource[f])).find(Boolean) ?? text(period?.start));
+  const date = shortDate(fhirDate(resource));
   const description = asObject(resource.description) ? '' : text(resource.description);
   const named = humanName(resource.name) || text(resource.title);
   const coded = FHIR_TITLE_FIELDS.map((f) => conceptText(resource[f])).find(Boolean) ?? '';
   const goal = conceptText(resource.description);
+  const value = type === 'Observation' ? observationValue(resource) : '';
   const label =
     named ||
-    coded ||
+    (coded && value ? `${coded}: ${value}` : coded) ||
     goal ||
     description ||
     text(asObject(resource.target && first(resource.target))?.reference) ||

@@ -6,6 +6,13 @@ import { STANDARD_MAX_LIMIT, type Page, type PageRequest } from '../core';
 
 export type PageFetcher<R> = (page: PageRequest) => Promise<Page<R>>;
 
+export interface PagedListOptions<T> {
+  /** False when rows are not the paged matches themselves (the Provenance included with them): no peeking ahead. */
+  rowsArePaged?: boolean;
+  /** The order of the loaded rows, for a server that cannot sort (OpenEMR's FHIR API has no `_sort`). */
+  order?: (a: T, b: T) => number;
+}
+
 export class PagedList<R, T = R> {
   private items: T[] = [];
   private next: PageRequest | undefined;
@@ -16,8 +23,7 @@ export class PagedList<R, T = R> {
     private readonly fetchPage: PageFetcher<R>,
     private readonly pageSize: number,
     private readonly keep: (row: R) => T = (row) => row as unknown as T,
-    /** Rows are the paged matches themselves (not, e.g., the Provenance included with them): peek one ahead. */
-    private readonly rowsArePaged = true,
+    private readonly options: PagedListOptions<T> = {},
   ) {}
 
   get rows(): readonly T[] {
@@ -63,12 +69,13 @@ export class PagedList<R, T = R> {
     // than shown, and a list of exactly one page ends with its count instead of a Load more that loads nothing.
     // (Not at the standard API's maximum page size, which a larger request would be cut to.)
     const limit = request.limit ?? this.pageSize;
-    const peek = this.rowsArePaged && limit < STANDARD_MAX_LIMIT;
+    const peek = this.options.rowsArePaged !== false && limit < STANDARD_MAX_LIMIT;
     const run = this.fetchPage({ ...request, limit: peek ? limit + 1 : limit }).then(
       (page) => {
         if (this.inflight !== run) return; // reset() while loading: drop the stale page
         const more = page.items.length > limit;
         for (const row of more ? page.items.slice(0, limit) : page.items) this.items.push(this.keep(row));
+        if (this.options.order) this.items.sort(this.options.order);
         this.next = !peek ? page.next : more ? { offset: (request.offset ?? 0) + limit, limit } : undefined;
         this.loaded = true;
         this.inflight = undefined;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { encounterNumber, recordId, type GroupSpec, type PathContext, type Row } from '../catalog';
 import { fetchGroupPage } from '../fetch';
+import { newestFirst } from '../labels';
 import { PagedList } from '../pager';
 import type { ExplorerNode, ServerScope } from './base';
 import { groupNodes } from './groups';
@@ -34,7 +35,7 @@ export class GroupNode extends PagedNode<Row, Row> {
       (page) => fetchGroupPage(this.scope.client, this.spec, this.ctx, page, this.query),
       this.scope.settings().pageSize,
       undefined,
-      !this.spec.provenanceOfMatches,
+      { rowsArePaged: !this.spec.provenanceOfMatches, order: this.spec.resource === 'Observation' ? newestFirst : undefined },
     );
   }
 

@@ -145,9 +145,9 @@ describe('explorer reads for a patient token', () => {
 describe('PagedList', () => {
   const pages =
     (total: number, size: number, calls: number[] = []) =>
-    async ({ offset = 0 }): Promise<Page<number>> => {
+    async ({ offset = 0, limit = size }): Promise<Page<number>> => {
       calls.push(offset);
-      const items = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => offset + i);
+      const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => offset + i);
       return { items, offset, next: offset + size < total ? { offset: offset + size, limit: size } : undefined };
     };
 
