@@ -62,12 +62,19 @@ function disabledMessage(profile: ServerProfile, clientId: string): string {
 async function askApplicationType(): Promise<ApplicationType> {
   const picked = await vscode.window.showQuickPick(
     [
+      // The longer text is a detail line: a description shares the label's line and is cut off.
       {
         label: 'Confidential (private)',
-        description: 'has a secret; user/ and system/ scopes; starts disabled until an admin enables it',
+        description: 'has a secret',
+        detail: 'user/ and system/ scopes; starts disabled until an administrator enables it',
         type: 'private' as const,
       },
-      { label: 'Public', description: 'no secret, PKCE only; patient/ scopes; enabled at once', type: 'public' as const },
+      {
+        label: 'Public',
+        description: 'no secret',
+        detail: 'PKCE only; patient/ scopes; enabled at once',
+        type: 'public' as const,
+      },
     ],
     { title: 'Register Client: kind of application', ignoreFocusOut: true },
   );

@@ -2,6 +2,8 @@
  * Readable labels for tree rows: patients, standard-API records by kind, FHIR resources by their display text.
  * vscode-free; every value comes from a server, so everything is treated as untrusted text.
  */
+import type { Observation } from 'fhir/r4';
+import { observationValue } from '../webview/viewer/fhir';
 import type { LeafKind, Row } from './catalog';
 
 export interface RowLabel {
@@ -142,23 +144,6 @@ export function newestFirst(a: Row, b: Row): number {
   return fhirDate(b).localeCompare(fhirDate(a));
 }
 
-/** An Observation's value with its unit ("72 /min", "120/80 mm[Hg]"), else its coded or text value. */
-export function observationValue(resource: Row): string {
-  const quantity = (q: unknown): string => {
-    const o = asObject(q);
-    return o && o.value !== undefined ? joined([text(o.value), text(o.unit) || text(o.code)], ' ') : '';
-  };
-  const own = quantity(resource.valueQuantity) || conceptText(resource.valueCodeableConcept) || text(resource.valueString);
-  if (own) return own;
-  const parts = Array.isArray(resource.component) ? resource.component.map((c) => asObject(c)?.valueQuantity) : [];
-  const values = parts.map((q) => asObject(q)).filter((q): q is Json => q?.value !== undefined);
-  if (values.length === 0) return '';
-  const units = new Set(values.map((q) => text(q.unit)));
-  return units.size === 1
-    ? joined([values.map((q) => text(q.value)).join('/'), [...units][0]!], ' ')
-    : values.map((q) => quantity(q)).join(', ');
-}
-
 /** The display text of a FHIR resource: its name, title, description or main code, with its main date. */
 export function fhirDisplay(resource: Row): [label: string, description: string] {
   const type = text(resource.resourceType) || 'Resource';
@@ -167,7 +152,7 @@ export function fhirDisplay(resource: Row): [label: string, description: string]
   const named = humanName(resource.name) || text(resource.title);
   const coded = FHIR_TITLE_FIELDS.map((f) => conceptText(resource[f])).find(Boolean) ?? '';
   const goal = conceptText(resource.description);
-  const value = type === 'Observation' ? observationValue(resource) : '';
+  const value = type === 'Observation' ? observationValue(resource as unknown as Observation) : '';
   const label =
     named ||
     (coded && value ? `${coded}: ${value}` : coded) ||

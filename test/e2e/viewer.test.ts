@@ -399,7 +399,11 @@ describe('viewer links (UI)', function () {
     const tabsBefore = await page().locator('.tabs-container .tab').count();
     await link.click();
 
-    await page().locator('.tab.active', { hasText: reference }).waitFor({ timeout: 30_000 });
+    // The tab is named like the tree's: "Patient: Last, First", not by the reference.
+    await page()
+      .locator('.tab.active', { hasText: /^Patient: \S/ })
+      .waitFor({ timeout: 30_000 });
+    assert.doesNotMatch(await page().locator('.tab.active').innerText(), new RegExp(reference.split('/')[1]!));
     assert.equal(await page().locator('.tabs-container .tab').count(), tabsBefore + 1, 'a new panel, the Condition stays open');
     const patient = webviewFrame();
     await waitFor(

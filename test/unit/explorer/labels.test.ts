@@ -77,9 +77,12 @@ describe('explorer labels', () => {
         resourceType: 'Observation',
         id: 'bp',
         code: { text: 'Blood pressure' },
-        component: [{ valueQuantity: { value: 120, unit: 'mm[Hg]' } }, { valueQuantity: { value: 80, unit: 'mm[Hg]' } }],
+        component: [
+          { code: { text: 'Systolic' }, valueQuantity: { value: 120, unit: 'mm[Hg]' } },
+          { code: { text: 'Diastolic' }, valueQuantity: { value: 80, unit: 'mm[Hg]' } },
+        ],
       })[0],
-      'Blood pressure: 120/80 mm[Hg]',
+      'Blood pressure: Systolic 120 mm[Hg], Diastolic 80 mm[Hg]',
     );
     const dated = (id: string, effectiveDateTime?: string) => ({ resourceType: 'Observation', id, effectiveDateTime });
     assert.deepEqual(
