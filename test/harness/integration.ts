@@ -48,6 +48,8 @@ async function runInCodeServer(env: Record<string, string>): Promise<number> {
         ['extensionTestsPath', server.remoteUri(suiteEntry)],
         ['extensionEnvironment', JSON.stringify(env)],
       ]),
+      // A loaded machine takes longer than Playwright's 30 s default to serve the workbench's first load.
+      { timeout: 120_000, waitUntil: 'domcontentloaded' },
     );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<number>((resolve) => {
