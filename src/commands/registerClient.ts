@@ -203,7 +203,7 @@ async function checkClient(
       `client ${clientId} on ${profile.name}: ${status.enabled === false ? 'disabled' : `unknown (${status.error.message})`}`,
     );
   if (interactive && status.enabled === false) announceAwaiting(services, profile, clientId, after);
-  else if (interactive && status.enabled === true) announceEnabled(services, profile, clientId, 'offerSignIn');
+  else if (interactive && status.enabled === true) announceEnabled(services, profile, clientId, after);
   else if (interactive && status.enabled === 'unknown')
     void showActions(
       vscode.window.showWarningMessage,

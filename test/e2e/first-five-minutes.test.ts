@@ -6,10 +6,10 @@
 import * as assert from 'node:assert/strict';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
-import { freshDirs, startCodeServer, type CodeServer } from '../harness/code-server';
+import { freshDirs, linkExtension, startCodeServer, type CodeServer } from '../harness/code-server';
 import { freePort } from '../harness/processes';
 import path from 'node:path';
-import { hostTools, outputDir } from '../harness/tools';
+import { hostTools, outputDir, repoRoot } from '../harness/tools';
 import {
   answerInput,
   notification,
@@ -67,12 +67,17 @@ interface Fresh {
   close(): Promise<void>;
 }
 
-/** A fresh profile as `npm start` makes it: the installed extension, the simulator seeded as a server. */
+/**
+ * A fresh profile as `npm start` makes it: the extension linked into code-server's extensions folder from
+ * this checkout (whose dist/ the e2e run has just built), no test driver, the simulator seeded as a server.
+ */
 async function freshWorkbench(): Promise<Fresh> {
   const tools = await hostTools();
+  const dirs = freshDirs();
+  linkExtension(dirs, repoRoot);
   const server = await startCodeServer(tools, {
     name: 'first-five-minutes',
-    dirs: freshDirs(process.env.OPENEMR_E2E_EXTENSIONS_DIR),
+    dirs,
     env: { OPENEMR_SEED_SERVER: simUrl(), OPENEMR_SEED_REDIRECT_PORT: String(await freePort()) },
   });
   const browser = await launchChromium(tools.chromium);
