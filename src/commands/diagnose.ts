@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { AuthServices } from '../auth/createServices';
 import { randomBytes } from 'node:crypto';
-import { runDoctor, type DoctorCheck } from '../doctor/checks';
+import { lastSignInCheck, runDoctor, type DoctorCheck } from '../doctor/checks';
 import { fixActions, reportHtml } from '../doctor/reportHtml';
 import { declaredCommands, pickServer, registerArgCommand, type CommandArgs, type CommandTarget } from './commandSupport';
 
@@ -45,8 +45,7 @@ async function diagnose(services: AuthServices, args: CommandArgs | undefined, t
     },
   );
   const lastSignIn = services.clients.lastSignInFailure(profile.id);
-  if (lastSignIn)
-    checks.push({ id: 'token', title: 'Last sign-in', ok: false, message: lastSignIn.message, fix: lastSignIn.fix });
+  if (lastSignIn) checks.push(lastSignInCheck(lastSignIn));
   const failed = checks.filter((c) => !c.ok && !c.skipped);
   services.log.info(
     `diagnose ${profile.name}: ${failed.length ? failed.map((c) => c.id).join(', ') + ' failed' : 'all checks passed'}`,

@@ -17,7 +17,16 @@ import {
 import { probeClientEnabled } from './clientStatus';
 
 export type DoctorCheckId =
-  'reachable' | 'https' | 'site-address' | 'apis' | 'password-grant' | 'client' | 'token' | 'first-request';
+  | 'reachable'
+  | 'https'
+  | 'site-address'
+  | 'apis'
+  | 'password-grant'
+  | 'client'
+  | 'token'
+  | 'first-request'
+  /** Added by the command when this window's last browser sign-in failed. */
+  | 'last-sign-in';
 
 export interface DoctorCheck {
   id: DoctorCheckId;
@@ -75,7 +84,13 @@ const TITLES: Record<DoctorCheckId, string> = {
   client: 'Client registered and enabled',
   token: 'Token valid, scopes granted',
   'first-request': 'First request (patients)',
+  'last-sign-in': 'Last sign-in',
 };
+
+/** The failed browser sign-in a window remembers: the doctor repeats it, since the set-up may look fine. */
+export function lastSignInCheck(failure: { message: string; fix: string }): DoctorCheck {
+  return check('last-sign-in', false, failure.message, failure.fix);
+}
 
 function check(id: DoctorCheckId, ok: boolean, message: string, fix?: string): DoctorCheck {
   return { id, title: TITLES[id], ok, message, ...(ok || !fix ? {} : { fix }) };

@@ -19,6 +19,7 @@ const FIX_BY_CHECK: Partial<Record<DoctorCheckId, ReportAction[]>> = {
   ],
   token: [{ title: 'Sign In', command: 'openemr.login' }],
   'first-request': [{ title: 'Sign In', command: 'openemr.login' }],
+  'last-sign-in': [{ title: 'Sign In', command: 'openemr.login' }],
 };
 
 /** The buttons of a failed check: the commands its fix names first, then those its kind calls for. */
