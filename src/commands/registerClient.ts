@@ -238,24 +238,24 @@ function watchForApproval(services: AuthServices, profile: ServerProfile, client
   const stop = new AbortController();
   watchers.set(profile.id, stop);
   const deadline = Date.now() + APPROVAL_WATCH_MS;
-  const poll = async (): Promise<void> => {
-    if (stop.signal.aborted || Date.now() > deadline) return;
+  /** One quiet check; true while it should go on checking. */
+  const poll = async (): Promise<boolean> => {
     const current = services.servers.get(profile.id);
-    if (current?.clientId !== clientId) return;
-    const state = services.clients.get(profile.id, clientId);
-    if (state === 'ready') return; // a "Check again" saw it first and said so
+    if (stop.signal.aborted || Date.now() > deadline || current?.clientId !== clientId) return false;
+    if (services.clients.get(profile.id, clientId) === 'ready') return false; // a "Check again" saw it first and said so
     const oauth = await services.tokens.oauth(profile.id);
     const status = await probeClientEnabled(oauth, serverUrls(oauth.http.server).redirectUri, stop.signal);
-    if (stop.signal.aborted) return;
-    if (status.enabled === true) {
-      watchers.delete(profile.id);
-      services.clients.set(profile.id, clientId, true);
-      announceEnabled(services, current, clientId, after);
-      return;
-    }
-    setTimeout(() => void poll().catch(() => undefined), APPROVAL_POLL_MS);
+    if (stop.signal.aborted || status.enabled !== true) return !stop.signal.aborted;
+    watchers.delete(profile.id);
+    services.clients.set(profile.id, clientId, true);
+    announceEnabled(services, current, clientId, after);
+    return false;
   };
-  setTimeout(() => void poll().catch(() => undefined), APPROVAL_POLL_MS);
+  // A failed check (the server briefly away) does not end the watch; the deadline does.
+  const schedule = (): void => {
+    setTimeout(() => void poll().then((again) => again && schedule(), schedule), APPROVAL_POLL_MS);
+  };
+  schedule();
 }
 
 /** Says the client is enabled, and what comes next: nothing for a signed-in server, else the sign-in. */
