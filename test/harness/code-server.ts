@@ -1,6 +1,6 @@
 // A fresh code-server per run: its own port, user data, extensions and XDG/TMP folders, so runs never
 // share state with each other or with the user's home.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,12 +84,15 @@ export function linkExtension(dirs: CodeServerDirs, folder: string): void {
     version: string;
   };
   const id = `${manifest.publisher}.${manifest.name}`;
-  const location = path.resolve(folder);
+  // The workbench finds an extension by its folder inside the extensions folder (relativeLocation): a link.
+  const relativeLocation = `${id}-${manifest.version}`;
+  symlinkSync(path.resolve(folder), path.join(dirs.extensions, relativeLocation), 'dir');
+  const location = path.join(dirs.extensions, relativeLocation);
   const entry = {
     identifier: { id },
     version: manifest.version,
     location: { $mid: 1, fsPath: location, external: pathToFileURL(location).href, path: location, scheme: 'file' },
-    relativeLocation: `${id}-${manifest.version}`,
+    relativeLocation,
     metadata: { installedTimestamp: Date.now(), source: 'vsix' },
   };
   writeFileSync(path.join(dirs.extensions, 'extensions.json'), JSON.stringify([entry]));
