@@ -3,6 +3,7 @@ import { createServices } from './auth/createServices';
 import { registerSignIn, type SignInApi } from './auth/register';
 import { registerLogCommands } from './commands/log';
 import { registerDocuments } from './documents/register';
+import { registerSetupState } from './commands/setupState';
 import { registerExplorer, type ExplorerApi } from './explorer/register';
 import { registerRequests, type RequestsApi } from './requests/register';
 import { registerExport } from './export/register';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): SignInApi & { explor
   const requests = registerRequests(context, services, explorer.view);
   registerDocuments(context, services, explorer.provider);
   registerExport(context, services);
+  registerSetupState(context, services, explorer.view);
   // The activation benchmark reads this line: wall time, and the CPU time (less sensitive to a loaded machine).
   const version = (context.extension.packageJSON as { version: string }).version;
   const used = process.cpuUsage(cpu);

@@ -6,6 +6,7 @@
  */
 import type * as vscode from 'vscode';
 import type { OpenEmrClient, TokenSummary } from './core';
+import type { ClientStates } from './doctor/clientStates';
 import type { ViewerFetcher } from './viewer/fetcher';
 
 /** The APIs a profile uses: standard REST (`/api`), FHIR R4 (`/fhir`), patient portal (`/portal`). */
@@ -119,4 +120,6 @@ export interface Services {
   client(serverId: string): OpenEmrClient;
   /** Authenticated GETs for the JSON viewer. */
   viewerFetcher: ViewerFetcher;
+  /** Whether each server's OAuth client was last seen enabled or waiting for an administrator. */
+  clients: ClientStates;
 }

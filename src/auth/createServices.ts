@@ -1,6 +1,7 @@
 /** Builds the Services object once in activate(): profile store, token manager, API clients, viewer fetcher. */
 import * as vscode from 'vscode';
 import { redactingLogger } from '../core';
+import { ClientStates } from '../doctor/clientStates';
 import type { Services } from '../services';
 import { BrowserOpener } from './browser';
 import { SettingsServerStore } from './serverStore';
@@ -29,7 +30,8 @@ export function createServices(context: vscode.ExtensionContext, log: vscode.Log
   const logger = redactingLogger(log);
   const servers = new SettingsServerStore();
   const tokens = new SecretStorageTokenManager(servers, secretStoreOf(context.secrets), logger);
-  context.subscriptions.push(tokens, servers);
+  const clients = new ClientStates();
+  context.subscriptions.push(tokens, servers, clients);
   const client = (serverId: string) => tokens.client(serverId);
-  return { log, servers, tokens, client, viewerFetcher: createViewerFetcher(client), browser: new BrowserOpener() };
+  return { log, servers, tokens, client, viewerFetcher: createViewerFetcher(client), browser: new BrowserOpener(), clients };
 }

@@ -4,13 +4,22 @@
  * carry redacted URLs and the server's error text only).
  */
 import * as vscode from 'vscode';
-import { isOpenEmrError, OpenEmrError } from '../core';
+import { isOpenEmrError, OpenEmrError, type OpenEmrErrorKind } from '../core';
 import type { AuthServices } from '../auth/createServices';
 import type { ServerProfile } from '../services';
-import { CommandError, describeError } from './errorText';
+import { CommandError, commandsNamedIn, describeError, type DeclaredCommand } from './errorText';
+
+const EXTENSION_ID = 'openemr-tools.openemr-api';
 
 /** The argument object of a non-interactive call, or undefined for an interactive one. */
 export type CommandArgs = Record<string, unknown>;
+
+/** An element of the Servers tree (a class instance with a serverId), as context menus pass it: the user clicked, so prompts are allowed. */
+function isTreeElement(arg: unknown): boolean {
+  if (!arg || typeof arg !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(arg);
+  return proto !== Object.prototype && proto !== null && !Array.isArray(arg);
+}
 
 export function argsOf(arg: unknown): CommandArgs | undefined {
   return arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as CommandArgs) : undefined;
@@ -81,20 +90,46 @@ export interface ErrorAction {
   run(): unknown;
 }
 
-/** Buttons that fit the error: the admin page for a disabled client, the doctor for set-up errors, the log. */
-export function actionsFor(err: unknown, serverId: string | undefined): ErrorAction[] {
-  const actions: ErrorAction[] = [];
+/** The command that fixes each kind of error, when its fix is one (named in the fix or not). */
+const FIX_COMMANDS: Partial<Record<OpenEmrErrorKind, Array<{ title: string; command: string }>>> = {
+  'client-unknown': [{ title: 'Register Client', command: 'openemr.registerClient' }],
+  'client-disabled': [
+    { title: 'Open API Clients page', command: 'openemr.openApiClientsPage' },
+    { title: 'Check again', command: 'openemr.checkClient' },
+  ],
+  'not-signed-in': [{ title: 'Sign In', command: 'openemr.login' }],
+  'token-expired': [{ title: 'Sign In', command: 'openemr.login' }],
+  'token-revoked': [{ title: 'Sign In', command: 'openemr.login' }],
+  'invalid-grant': [{ title: 'Sign In', command: 'openemr.login' }],
+};
+
+/** The commands this extension declares, to find the ones a fix names by title. */
+export function declaredCommands(): DeclaredCommand[] {
+  const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as
+    { contributes?: { commands?: DeclaredCommand[] } } | undefined;
+  return manifest?.contributes?.commands ?? [];
+}
+
+/**
+ * Buttons that fit the error, the command that fixes it first (every command its fix names, or the one its
+ * kind calls for), then `extra` (e.g. the password sign-in after a failed browser sign-in), the doctor, the log.
+ */
+export function actionsFor(err: unknown, serverId: string | undefined, extra: ErrorAction[] = []): ErrorAction[] {
   const kind = isOpenEmrError(err) ? err.kind : undefined;
-  if (serverId && (kind === 'client-disabled' || kind === 'client-unknown')) {
-    actions.push({
-      title: 'Open API Clients page',
-      run: () => vscode.commands.executeCommand('openemr.openApiClientsPage', { serverId }),
-    });
-    actions.push({ title: 'Check again', run: () => vscode.commands.executeCommand('openemr.checkClient', { serverId }) });
+  const run = (command: string) => () =>
+    vscode.commands.executeCommand(command, serverId ? { serverId, interactive: true } : undefined);
+  const fixes = [
+    ...(isOpenEmrError(err) ? commandsNamedIn(err.fix, declaredCommands()) : []),
+    ...((kind && FIX_COMMANDS[kind]) ?? []),
+  ];
+  const actions: ErrorAction[] = [];
+  for (const fix of fixes) {
+    if (!actions.some((a) => a.title === fix.title || fix.command === 'openemr.showLog'))
+      actions.push({ title: fix.title, run: run(fix.command) });
   }
-  if (serverId && kind && kind !== 'cancelled')
-    actions.push({ title: 'Diagnose', run: () => vscode.commands.executeCommand('openemr.diagnose', { serverId }) });
-  actions.push({ title: 'Show Log', run: () => vscode.commands.executeCommand('openemr.showLog') });
+  actions.push(...extra);
+  if (serverId && kind && kind !== 'cancelled') actions.push({ title: 'Diagnose', run: run('openemr.diagnose') });
+  actions.push({ title: 'Show Log', run: run('openemr.showLog') });
   return actions;
 }
 
@@ -110,6 +145,8 @@ export async function showActions(
 /** The server a command works on, once known (for the buttons of an error message). */
 export interface CommandTarget {
   serverId?: string;
+  /** Buttons a command adds to its failure message (after the fix's own command). */
+  actions?: ErrorAction[];
   /** No argument object, or `{ interactive: true, … }` (buttons that preselect a server): prompts allowed. */
   interactive: boolean;
 }
@@ -125,22 +162,38 @@ export function registerArgCommand<R>(
   run: (args: CommandArgs | undefined, target: CommandTarget) => Promise<R>,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (arg: unknown): Promise<R | undefined> => {
-    const args = argsOf(arg);
-    const target: CommandTarget = { serverId: stringArg(args, 'serverId'), interactive: !args || args.interactive === true };
+    // A tree row's context menu passes the row itself: it names the server and nothing else.
+    const args = isTreeElement(arg) ? { serverId: (arg as { serverId?: unknown }).serverId, interactive: true } : argsOf(arg);
+    const target: CommandTarget = {
+      serverId: stringArg(args, 'serverId'),
+      interactive: !args || args.interactive === true,
+    };
     try {
       return await run(args, target);
     } catch (err) {
       if (err instanceof Cancelled) return undefined;
       services.log.warn(`${id} failed: ${describeError(err)}`);
       if (!target.interactive) throw isOpenEmrError(err) ? new CommandError(err) : err;
-      void showActions(vscode.window.showErrorMessage, describeError(err), actionsFor(err, target.serverId));
+      void showActions(vscode.window.showErrorMessage, describeError(err), actionsFor(err, target.serverId, target.actions));
       return undefined;
     }
   });
 }
 
-/** Shows a Markdown report in a preview (the doctor's report, the token view). */
-export async function showMarkdown(content: string): Promise<void> {
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+const REPORT_SCHEME = 'openemr-report';
+const reports = new Map<string, string>();
+let reportProvider: vscode.Disposable | undefined;
+let reportCount = 0;
+
+/**
+ * Shows a Markdown report (the token view) in a preview of a read-only virtual document: nothing to save,
+ * no dirty editor left behind.
+ */
+export async function showMarkdown(content: string, name = 'report'): Promise<void> {
+  reportProvider ??= vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, {
+    provideTextDocumentContent: (uri) => reports.get(uri.path) ?? '',
+  });
+  const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}-${++reportCount}.md` });
+  reports.set(uri.path, content);
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
 }

@@ -1,8 +1,13 @@
-/** OpenEMR: Diagnose: runs the setup doctor for a server and shows its report as a Markdown preview. */
+/**
+ * OpenEMR: Diagnose: runs the setup doctor for a server and shows its report in a read-only webview (one
+ * per server, reused), where each fix that is a command is a button.
+ */
 import * as vscode from 'vscode';
 import type { AuthServices } from '../auth/createServices';
-import { doctorReport, runDoctor, type DoctorCheck } from '../doctor/checks';
-import { pickServer, registerArgCommand, showMarkdown, type CommandArgs, type CommandTarget } from './commandSupport';
+import { randomBytes } from 'node:crypto';
+import { lastSignInCheck, runDoctor, type DoctorCheck } from '../doctor/checks';
+import { fixActions, reportHtml } from '../doctor/reportHtml';
+import { declaredCommands, pickServer, registerArgCommand, type CommandArgs, type CommandTarget } from './commandSupport';
 
 export interface DiagnoseResult {
   serverId: string;
@@ -39,15 +44,13 @@ async function diagnose(services: AuthServices, args: CommandArgs | undefined, t
       }
     },
   );
+  const lastSignIn = services.clients.lastSignInFailure(profile.id);
+  if (lastSignIn) checks.push(lastSignInCheck(lastSignIn));
   const failed = checks.filter((c) => !c.ok && !c.skipped);
   services.log.info(
     `diagnose ${profile.name}: ${failed.length ? failed.map((c) => c.id).join(', ') + ' failed' : 'all checks passed'}`,
   );
-  if (target.interactive || args?.show !== false) {
-    await showMarkdown(doctorReport(profile.name, checks));
-    // The viewer command reports its own failures; nothing is left to handle here.
-    void offerRawAnswers(profile.id, profile.name, checks).catch(() => undefined);
-  }
+  if (target.interactive || args?.show !== false) showReport(profile.id, profile.name, checks);
   return {
     serverId: profile.id,
     checks: checks.map(({ id, ok, message, fix, skipped }) => ({
@@ -60,16 +63,50 @@ async function diagnose(services: AuthServices, args: CommandArgs | undefined, t
   };
 }
 
-/** The report is a Markdown preview, which cannot run commands: its raw answers open from a notification, in the JSON viewer. */
-async function offerRawAnswers(serverId: string, serverName: string, checks: readonly DoctorCheck[]): Promise<void> {
-  const answers = checks.flatMap((c) => (c.answer ? [c.answer] : []));
-  if (answers.length === 0) return;
-  const action = 'Open Raw Answers';
-  const choice = await vscode.window.showInformationMessage(
-    `Setup doctor for ${serverName}: open the raw API answers in the JSON viewer?`,
-    action,
+const panels = new Map<string, vscode.WebviewPanel>();
+
+/** Shows (or refreshes) the server's report panel; its buttons run the fixes, the doctor again, or open the raw answers. */
+function showReport(serverId: string, serverName: string, checks: readonly DoctorCheck[]): void {
+  const declared = declaredCommands();
+  const reportChecks = checks.map((c) => ({ ...c, actions: fixActions(c, declared) }));
+  let panel = panels.get(serverId);
+  if (panel) panel.reveal();
+  else {
+    panel = vscode.window.createWebviewPanel('openemr.doctor', `Setup doctor: ${serverName}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [],
+    });
+    panels.set(serverId, panel);
+    panel.onDidDispose(() => panels.delete(serverId));
+  }
+  const nonce = randomBytes(16).toString('base64');
+  panel.webview.html = reportHtml({
+    serverName,
+    checks: reportChecks,
+    hasAnswers: checks.some((c) => c.answer),
+    when: new Date(),
+    nonce,
+    cspSource: panel.webview.cspSource,
+  });
+  handler.get(serverId)?.dispose();
+  handler.set(
+    serverId,
+    panel.webview.onDidReceiveMessage((message: { check?: number; action?: number; run?: string }) => {
+      const target = { serverId, interactive: true };
+      if (message.run === 'again') void vscode.commands.executeCommand('openemr.diagnose', target);
+      else if (message.run === 'answers') void openRawAnswers(serverId, checks).catch(() => undefined);
+      else {
+        const action = reportChecks[message.check ?? -1]?.actions[message.action ?? -1];
+        if (action) void vscode.commands.executeCommand(action.command, target);
+      }
+    }),
   );
-  if (choice !== action) return;
+}
+const handler = new Map<string, vscode.Disposable>();
+
+/** The first request's raw answer (and any other check's) in the JSON viewer. */
+async function openRawAnswers(serverId: string, checks: readonly DoctorCheck[]): Promise<void> {
+  const answers = checks.flatMap((c) => (c.answer ? [c.answer] : []));
   for (const { body, ...request } of answers) {
     const url = new URL(request.url);
     const path = `${url.pathname.replace(/^\/apis\/[^/]+/, '')}${url.search}`;

@@ -19,3 +19,21 @@ export class CommandError extends OpenEmrError {
     this.message = describeError(err);
   }
 }
+
+/** A command as package.json declares it. */
+export interface DeclaredCommand {
+  command: string;
+  title: string;
+  category?: string;
+}
+
+/** The commands a fix names in quotes ("OpenEMR: Register Client"), in the order it names them. */
+export function commandsNamedIn(fix: string, declared: readonly DeclaredCommand[]): DeclaredCommand[] {
+  const byTitle = new Map(declared.map((c) => [c.category ? `${c.category}: ${c.title}` : c.title, c]));
+  const named: DeclaredCommand[] = [];
+  for (const match of fix.matchAll(/["'“]([^"'”]+)["'”]/g)) {
+    const command = byTitle.get(match[1]!.trim());
+    if (command && !named.includes(command)) named.push(command);
+  }
+  return named;
+}

@@ -32,6 +32,7 @@ import {
   pickServer,
   registerArgCommand,
   requireArg,
+  actionsFor,
   showActions,
   stringArg,
   stringListArg,
@@ -55,18 +56,25 @@ const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic',
 const ADMIN_PAGE = '/interface/smart/admin-client.php';
 
 function disabledMessage(profile: ServerProfile, clientId: string): string {
-  return `Client ${clientId} is registered on ${profile.name} but disabled. An OpenEMR administrator must open Administration > System > API Clients, find this client and click Enable; then press "Check again".`;
+  return `Client ${clientId} is registered on ${profile.name} but disabled: it awaits an administrator. In Administration > System > API Clients, find this client and click Enable. This window notices the enable on its own for a few minutes; "Check again" asks at once.`;
 }
 
 async function askApplicationType(): Promise<ApplicationType> {
   const picked = await vscode.window.showQuickPick(
     [
+      // The longer text is a detail line: a description shares the label's line and is cut off.
       {
         label: 'Confidential (private)',
-        description: 'has a secret; user/ and system/ scopes; starts disabled until an admin enables it',
+        description: 'has a secret',
+        detail: 'user/ and system/ scopes; starts disabled until an administrator enables it',
         type: 'private' as const,
       },
-      { label: 'Public', description: 'no secret, PKCE only; patient/ scopes; enabled at once', type: 'public' as const },
+      {
+        label: 'Public',
+        description: 'no secret',
+        detail: 'PKCE only; patient/ scopes; enabled at once',
+        type: 'public' as const,
+      },
     ],
     { title: 'Register Client: kind of application', ignoreFocusOut: true },
   );
@@ -103,10 +111,11 @@ async function askScopes(caps: ServerCapabilities, type: ApplicationType): Promi
   return orCancel(chosen).flatMap((i) => (i.scope ? [i.scope] : []));
 }
 
-async function registerClient(
+export async function registerClient(
   services: AuthServices,
   args: CommandArgs | undefined,
   target: CommandTarget,
+  after: AfterApproval = 'offerSignIn',
 ): Promise<RegisterClientResult> {
   const profile = await pickServer(services, args, 'Register a client on which server?');
   target.serverId = profile.id;
@@ -164,39 +173,115 @@ async function registerClient(
     },
   );
   services.log.info(`registered client ${registered.clientId} (${type}, ${scopes.length} scopes) on ${profile.name}`);
-  const status = await checkClient(services, profile.id, target.interactive);
+  // Within a sign-in, the sign-in says what comes next.
+  const status = await checkClient(services, profile.id, target.interactive && after !== 'signIn', after);
   return { clientId: registered.clientId, enabled: status.enabled, scopes, applicationType: type };
 }
 
-/** Is the server's client enabled? Interactive calls say what to do next. */
-async function checkClient(services: AuthServices, serverId: string, interactive: boolean): Promise<CheckClientResult> {
+/** How long, and how often, the extension checks on its own whether an administrator enabled the client. */
+const APPROVAL_WATCH_MS = 5 * 60_000;
+const APPROVAL_POLL_MS = 3_000;
+const watchers = new Map<string, AbortController>();
+
+/** What happens once the client is enabled: `signIn` goes straight on with the sign-in the user asked for. */
+export type AfterApproval = 'signIn' | 'offerSignIn';
+
+/** Is the server's client enabled? Interactive calls say what to do next, and wait quietly for the enable. */
+async function checkClient(
+  services: AuthServices,
+  serverId: string,
+  interactive: boolean,
+  after: AfterApproval = 'offerSignIn',
+): Promise<CheckClientResult> {
   const profile = services.servers.require(serverId);
   const oauth = await services.tokens.oauth(serverId);
   const status = await probeClientEnabled(oauth, serverUrls(oauth.http.server).redirectUri);
   const clientId = oauth.client.clientId;
+  services.clients.set(serverId, clientId, status.enabled);
   if (status.enabled !== true)
     services.log.info(
       `client ${clientId} on ${profile.name}: ${status.enabled === false ? 'disabled' : `unknown (${status.error.message})`}`,
     );
-  if (interactive && status.enabled === false) {
-    void showActions(vscode.window.showWarningMessage, disabledMessage(profile, clientId), [
-      { title: 'Open API Clients page', run: () => vscode.commands.executeCommand('openemr.openApiClientsPage', { serverId }) },
-      { title: 'Check again', run: () => vscode.commands.executeCommand('openemr.checkClient', { serverId, interactive: true }) },
-    ]);
-  } else if (interactive && status.enabled === true) {
-    void showActions(vscode.window.showInformationMessage, `Client ${clientId} is enabled on ${profile.name}. Next: sign in.`, [
-      { title: 'Sign In', run: () => vscode.commands.executeCommand('openemr.login', { serverId, interactive: true }) },
-    ]);
-  } else if (interactive && status.enabled === 'unknown') {
-    void vscode.window.showWarningMessage(`Could not tell whether client ${clientId} is enabled: ${status.error.message}`);
-  }
+  if (interactive && status.enabled === false) announceAwaiting(services, profile, clientId, after);
+  else if (interactive && status.enabled === true) announceEnabled(services, profile, clientId, after);
+  else if (interactive && status.enabled === 'unknown')
+    void showActions(
+      vscode.window.showWarningMessage,
+      `Could not tell whether client ${clientId} is enabled: ${status.error.message}`,
+      actionsFor(status.error, serverId),
+    );
   return { clientId, enabled: status.enabled };
 }
 
-async function useExistingClient(
+/** The notification of a client waiting for an administrator; it comes back after the admin page opened. */
+export function announceAwaiting(services: AuthServices, profile: ServerProfile, clientId: string, after: AfterApproval): void {
+  watchForApproval(services, profile, clientId, after);
+  void showActions(vscode.window.showWarningMessage, disabledMessage(profile, clientId), [
+    {
+      title: 'Open API Clients page',
+      run: async () => {
+        await openApiClientsPage(services, { serverId: profile.id });
+        // A button closes its notification: show it again, so "Check again" stays at hand.
+        if (services.clients.get(profile.id, clientId) === 'awaiting') announceAwaiting(services, profile, clientId, after);
+      },
+    },
+    {
+      title: 'Check again',
+      run: () => checkClient(services, profile.id, true, after),
+    },
+  ]);
+}
+
+/** Checks quietly every few seconds, for a few minutes, whether the client was enabled; one watcher per server. */
+function watchForApproval(services: AuthServices, profile: ServerProfile, clientId: string, after: AfterApproval): void {
+  watchers.get(profile.id)?.abort();
+  const stop = new AbortController();
+  watchers.set(profile.id, stop);
+  const deadline = Date.now() + APPROVAL_WATCH_MS;
+  /** One quiet check; true while it should go on checking. */
+  const poll = async (): Promise<boolean> => {
+    const current = services.servers.get(profile.id);
+    if (stop.signal.aborted || Date.now() > deadline || current?.clientId !== clientId) return false;
+    if (services.clients.get(profile.id, clientId) === 'ready') return false; // a "Check again" saw it first and said so
+    const oauth = await services.tokens.oauth(profile.id);
+    const status = await probeClientEnabled(oauth, serverUrls(oauth.http.server).redirectUri, stop.signal);
+    if (stop.signal.aborted || status.enabled !== true) return !stop.signal.aborted;
+    watchers.delete(profile.id);
+    services.clients.set(profile.id, clientId, true);
+    announceEnabled(services, current, clientId, after);
+    return false;
+  };
+  // A failed check (the server briefly away) does not end the watch; the deadline does.
+  const schedule = (): void => {
+    setTimeout(() => void poll().then((again) => again && schedule(), schedule), APPROVAL_POLL_MS);
+  };
+  schedule();
+}
+
+/** Says the client is enabled, and what comes next: nothing for a signed-in server, else the sign-in. */
+function announceEnabled(services: AuthServices, profile: ServerProfile, clientId: string, after: AfterApproval): void {
+  watchers.get(profile.id)?.abort();
+  watchers.delete(profile.id);
+  const serverId = profile.id;
+  if (services.tokens.state(serverId).signedIn) {
+    void vscode.window.showInformationMessage(`Client ${clientId} is enabled on ${profile.name}.`);
+    return;
+  }
+  if (after === 'signIn') {
+    void vscode.window.showInformationMessage(`Client ${clientId} is enabled on ${profile.name}. Signing in…`);
+    void vscode.commands.executeCommand('openemr.login', { serverId, interactive: true });
+    return;
+  }
+  void showActions(vscode.window.showInformationMessage, `Client ${clientId} is enabled on ${profile.name}. Next: sign in.`, [
+    { title: 'Sign In', run: () => vscode.commands.executeCommand('openemr.login', { serverId, interactive: true }) },
+  ]);
+}
+
+export async function useExistingClient(
   services: AuthServices,
   args: CommandArgs | undefined,
   target: CommandTarget,
+  after: AfterApproval = 'offerSignIn',
 ): Promise<CheckClientResult> {
   const profile = await pickServer(services, args, 'Use a client on which server?');
   target.serverId = profile.id;
@@ -228,7 +313,7 @@ async function useExistingClient(
     { clientId, applicationType: clientSecret ? 'private' : 'public', scopes },
     { clientSecret: clientSecret || undefined },
   );
-  return checkClient(services, profile.id, target.interactive);
+  return checkClient(services, profile.id, target.interactive && after !== 'signIn', after);
 }
 
 async function openApiClientsPage(services: AuthServices, args: CommandArgs | undefined): Promise<{ url: string }> {

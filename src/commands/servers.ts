@@ -176,7 +176,10 @@ export function registerServerCommands(context: vscode.ExtensionContext, service
   );
 }
 
-/** `npm start` passes the simulator's URL in OPENEMR_SEED_SERVER: add a profile for it once. */
+/**
+ * `npm start` passes the simulator's URL in OPENEMR_SEED_SERVER: add a profile for it once
+ * (OPENEMR_SEED_REDIRECT_PORT sets its browser sign-in port, so parallel test windows do not share one).
+ */
 export async function seedServerFromEnvironment(
   services: AuthServices,
   env: NodeJS.ProcessEnv = process.env,
@@ -186,7 +189,8 @@ export async function seedServerFromEnvironment(
   const baseUrl = normalizeBaseUrl(url);
   const existing = services.servers.list().find((p) => p.baseUrl === baseUrl);
   if (existing) return existing.id;
-  const profile = await services.servers.add({ baseUrl, name: 'OpenEMR simulator' });
+  const redirectPort = Number(env.OPENEMR_SEED_REDIRECT_PORT) || undefined;
+  const profile = await services.servers.add({ baseUrl, name: 'OpenEMR simulator', ...(redirectPort ? { redirectPort } : {}) });
   services.log.info(`added the server profile "${profile.name}" for ${baseUrl} (OPENEMR_SEED_SERVER)`);
   return profile.id;
 }

@@ -4,11 +4,13 @@
  * warning) and the account menu of the status bar. Passwords are asked in a password box and never stored.
  */
 import * as vscode from 'vscode';
-import { OpenEmrError, splitScopes, type OAuthClient, type TokenSet } from '../core';
+import { discover, isOpenEmrError, OpenEmrError, splitScopes, type OAuthClient, type TokenSet } from '../core';
 import type { AuthServices } from '../auth/createServices';
 import { accountLabel, timeLeft } from '../auth/account';
 import type { ServerProfile } from '../services';
+import { announceAwaiting, registerClient, useExistingClient } from './registerClient';
 import {
+  Cancelled,
   orCancel,
   pickServer,
   registerArgCommand,
@@ -19,6 +21,7 @@ import {
   stringListArg,
   type CommandArgs,
   type CommandTarget,
+  type ErrorAction,
 } from './commandSupport';
 
 export type LoginGrant = 'password' | 'authorizationCode' | 'clientCredentials';
@@ -35,7 +38,8 @@ export interface LoginResult {
 
 const GRANTS: readonly LoginGrant[] = ['password', 'authorizationCode', 'clientCredentials'];
 
-async function askGrant(profile: ServerProfile): Promise<LoginGrant> {
+/** The grant, and for the password grant whose login it is (a clinic user or a portal patient). */
+async function askGrant(profile: ServerProfile): Promise<{ grant: LoginGrant; userRole?: 'users' | 'patient' }> {
   const items = [
     {
       label: 'Browser sign-in (authorization code)',
@@ -44,8 +48,15 @@ async function askGrant(profile: ServerProfile): Promise<LoginGrant> {
     },
     {
       label: 'Username and password (password grant)',
-      description: 'needs the password grant switched on',
+      description: 'a clinic user (admin, clinician); needs the password grant switched on',
       grant: 'password' as const,
+      userRole: 'users' as const,
+    },
+    {
+      label: 'Patient username, password and email (password grant)',
+      description: 'a portal patient',
+      grant: 'password' as const,
+      userRole: 'patient' as const,
     },
     ...(profile.applicationType === 'private'
       ? [
@@ -57,7 +68,7 @@ async function askGrant(profile: ServerProfile): Promise<LoginGrant> {
         ]
       : []),
   ];
-  return orCancel(await vscode.window.showQuickPick(items, { title: `Sign in to ${profile.name}`, ignoreFocusOut: true })).grant;
+  return orCancel(await vscode.window.showQuickPick(items, { title: `Sign in to ${profile.name}`, ignoreFocusOut: true }));
 }
 
 function input(title: string, prompt: string, password = false): Thenable<string | undefined> {
@@ -131,7 +142,7 @@ function browserSignIn(
       try {
         return await oauth.authorizationCode({
           scopes,
-          openBrowser: (url) => services.browser.open(url),
+          openBrowser: (url, startUri) => services.browser.openAuthorization(url, startUri),
           aud: stringArg(args, 'aud'),
           signal: abort.signal,
         });
@@ -142,14 +153,64 @@ function browserSignIn(
   );
 }
 
+/**
+ * A server without a client: offers to register one (confidential, the read-only preset, no further prompt)
+ * or to choose, and goes on with the sign-in once the client is enabled. False when the sign-in must wait.
+ */
+async function registerForSignIn(services: AuthServices, profile: ServerProfile): Promise<boolean> {
+  const quick = 'Register Client';
+  const choose = 'Choose Scopes…';
+  const choice = await vscode.window.showInformationMessage(
+    `${profile.name} has no OAuth client yet, and signing in needs one. Register a client now?`,
+    quick,
+    choose,
+    'Use Existing Client',
+  );
+  if (!choice) throw new Cancelled();
+  const serverId = profile.id;
+  const target = { serverId, interactive: choice !== quick };
+  const registered =
+    choice === quick
+      ? await registerClient(services, { serverId, applicationType: 'private' }, target, 'signIn')
+      : choice === choose
+        ? await registerClient(services, target, target, 'signIn')
+        : await useExistingClient(services, target, target, 'signIn');
+  if (registered.enabled !== false) return true;
+  announceAwaiting(services, services.servers.require(serverId), registered.clientId, 'signIn');
+  return false;
+}
+
+function failureOf(err: unknown): { message: string; fix: string } {
+  return isOpenEmrError(err)
+    ? { message: `${err.message}. ${err.explanation}`, fix: err.fix }
+    : { message: String(err), fix: 'See the log (OpenEMR: Show Log).' };
+}
+
+/** After a failed browser sign-in: the password sign-in, when the server has the password grant on. */
+async function passwordFallback(services: AuthServices, serverId: string, err: unknown): Promise<ErrorAction[]> {
+  if (err instanceof OpenEmrError && err.kind === 'cancelled') return [];
+  const caps = await discover(services.tokens.http(serverId)).catch(() => undefined);
+  if (caps?.passwordGrant === false) return [];
+  return [
+    {
+      title: 'Sign In with Password',
+      run: () => vscode.commands.executeCommand('openemr.login', { serverId, interactive: true, grant: 'password' }),
+    },
+  ];
+}
+
 async function login(services: AuthServices, args: CommandArgs | undefined, target: CommandTarget): Promise<LoginResult> {
-  const profile = await pickServer(services, args, 'Sign in to which server?');
+  let profile = await pickServer(services, args, 'Sign in to which server?');
   target.serverId = profile.id;
+  if (!profile.clientId && target.interactive) {
+    if (!(await registerForSignIn(services, profile))) throw new Cancelled();
+    profile = services.servers.require(profile.id);
+  }
   const oauth = await services.tokens.oauth(profile.id);
   const grantArg = stringArg(args, 'grant');
-  const grant =
-    GRANTS.find((g) => g === grantArg) ??
-    (grantArg ? undefined : target.interactive ? await askGrant(profile) : 'authorizationCode');
+  const asked = !grantArg && target.interactive ? await askGrant(profile) : undefined;
+  if (asked?.userRole) args = { ...args, userRole: asked.userRole };
+  const grant = GRANTS.find((g) => g === grantArg) ?? asked?.grant ?? (grantArg ? undefined : 'authorizationCode');
   if (!grant)
     throw new OpenEmrError('invalid-request', `Unknown grant "${grantArg}"`, { fix: `Use one of ${GRANTS.join(', ')}.` });
   const registered = profile.scopes ?? ['openid', 'offline_access', 'api:oemr', 'api:fhir'];
@@ -164,8 +225,14 @@ async function login(services: AuthServices, args: CommandArgs | undefined, targ
       ? await passwordSignIn(oauth, profile, args, target.interactive, scopes)
       : grant === 'clientCredentials'
         ? await oauth.clientCredentials(scopes)
-        : await browserSignIn(services, oauth, profile, args, scopes);
+        : await browserSignIn(services, oauth, profile, args, scopes).then(undefined, async (err: unknown) => {
+            if (!isOpenEmrError(err, 'cancelled')) services.clients.signInEnded(profile.id, failureOf(err));
+            target.actions = await passwordFallback(services, profile.id, err);
+            throw err;
+          });
   const state = await services.tokens.signIn(profile.id, tokens);
+  services.clients.set(profile.id, oauth.client.clientId, true);
+  services.clients.signInEnded(profile.id, undefined);
   const result: LoginResult = {
     serverId: profile.id,
     account: state.account,

@@ -17,7 +17,16 @@ import {
 import { probeClientEnabled } from './clientStatus';
 
 export type DoctorCheckId =
-  'reachable' | 'https' | 'site-address' | 'apis' | 'password-grant' | 'client' | 'token' | 'first-request';
+  | 'reachable'
+  | 'https'
+  | 'site-address'
+  | 'apis'
+  | 'password-grant'
+  | 'client'
+  | 'token'
+  | 'first-request'
+  /** Added by the command when this window's last browser sign-in failed. */
+  | 'last-sign-in';
 
 export interface DoctorCheck {
   id: DoctorCheckId;
@@ -75,7 +84,13 @@ const TITLES: Record<DoctorCheckId, string> = {
   client: 'Client registered and enabled',
   token: 'Token valid, scopes granted',
   'first-request': 'First request (patients)',
+  'last-sign-in': 'Last sign-in',
 };
+
+/** The failed browser sign-in a window remembers: the doctor repeats it, since the set-up may look fine. */
+export function lastSignInCheck(failure: { message: string; fix: string }): DoctorCheck {
+  return check('last-sign-in', false, failure.message, failure.fix);
+}
 
 function check(id: DoctorCheckId, ok: boolean, message: string, fix?: string): DoctorCheck {
   return { id, title: TITLES[id], ok, message, ...(ok || !fix ? {} : { fix }) };
@@ -290,21 +305,4 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorCheck[]> {
   checks.push(siteAddress(input.http, caps), apisOn(caps, wanted), passwordGrant(caps, input.summary));
   checks.push(await clientCheck(input), await tokenCheck(input), await firstRequest(input));
   return checks;
-}
-
-/** The report as Markdown (shown in a preview); holds no secret, only check results. */
-export function doctorReport(serverName: string, checks: readonly DoctorCheck[], when = new Date()): string {
-  const failed = checks.filter((c) => !c.ok && !c.skipped).length;
-  const lines = [
-    `# OpenEMR setup doctor: ${serverName}`,
-    '',
-    `${when.toISOString()} · ${failed ? `${failed} problem(s) found` : 'everything checked is fine'}`,
-    '',
-  ];
-  for (const [i, c] of checks.entries()) {
-    const mark = c.ok ? '✅' : c.skipped ? '⏭️' : '❌';
-    lines.push(`## ${i + 1}. ${mark} ${c.title}`, '', c.message.replace(/[<>]/g, ''), '');
-    if (c.fix) lines.push(`**Fix:** ${c.fix}`, '');
-  }
-  return lines.join('\n');
 }

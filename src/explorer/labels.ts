@@ -2,6 +2,8 @@
  * Readable labels for tree rows: patients, standard-API records by kind, FHIR resources by their display text.
  * vscode-free; every value comes from a server, so everything is treated as untrusted text.
  */
+import type { Observation } from 'fhir/r4';
+import { observationValue } from '../webview/viewer/fhir';
 import type { LeafKind, Row } from './catalog';
 
 export interface RowLabel {
@@ -132,18 +134,28 @@ const FHIR_DATE_FIELDS = [
   'created',
 ] as const;
 
+/** The main date of a FHIR resource (ISO text, empty when it has none). */
+function fhirDate(resource: Row): string {
+  return FHIR_DATE_FIELDS.map((f) => text(resource[f])).find(Boolean) ?? text(asObject(resource.period)?.start);
+}
+
+/** Orders FHIR resources by their main date, newest first (undated ones last). */
+export function newestFirst(a: Row, b: Row): number {
+  return fhirDate(b).localeCompare(fhirDate(a));
+}
+
 /** The display text of a FHIR resource: its name, title, description or main code, with its main date. */
 export function fhirDisplay(resource: Row): [label: string, description: string] {
   const type = text(resource.resourceType) || 'Resource';
-  const period = asObject(resource.period);
-  const date = shortDate(FHIR_DATE_FIELDS.map((f) => text(resource[f])).find(Boolean) ?? text(period?.start));
+  const date = shortDate(fhirDate(resource));
   const description = asObject(resource.description) ? '' : text(resource.description);
   const named = humanName(resource.name) || text(resource.title);
   const coded = FHIR_TITLE_FIELDS.map((f) => conceptText(resource[f])).find(Boolean) ?? '';
   const goal = conceptText(resource.description);
+  const value = type === 'Observation' ? observationValue(resource as unknown as Observation) : '';
   const label =
     named ||
-    coded ||
+    (coded && value ? `${coded}: ${value}` : coded) ||
     goal ||
     description ||
     text(asObject(resource.target && first(resource.target))?.reference) ||

@@ -2,9 +2,16 @@
  * A list loaded page by page ("Load more"): single-flight loading, the count once it is known, and rows
  * reduced by a `keep` function so that long lists hold only what the tree shows. vscode-free.
  */
-import type { Page, PageRequest } from '../core';
+import { STANDARD_MAX_LIMIT, type Page, type PageRequest } from '../core';
 
 export type PageFetcher<R> = (page: PageRequest) => Promise<Page<R>>;
+
+export interface PagedListOptions<T> {
+  /** False when rows are not the paged matches themselves (the Provenance included with them): no peeking ahead. */
+  rowsArePaged?: boolean;
+  /** The order of the loaded rows, for a server that cannot sort (OpenEMR's FHIR API has no `_sort`). */
+  order?: (a: T, b: T) => number;
+}
 
 export class PagedList<R, T = R> {
   private items: T[] = [];
@@ -16,6 +23,7 @@ export class PagedList<R, T = R> {
     private readonly fetchPage: PageFetcher<R>,
     private readonly pageSize: number,
     private readonly keep: (row: R) => T = (row) => row as unknown as T,
+    private readonly options: PagedListOptions<T> = {},
   ) {}
 
   get rows(): readonly T[] {
@@ -57,11 +65,18 @@ export class PagedList<R, T = R> {
 
   private load(request: PageRequest): Promise<void> {
     if (this.inflight) return this.inflight;
-    const run = this.fetchPage({ limit: this.pageSize, ...request }).then(
+    // OpenEMR gives no total and no next link, so a full page only says "maybe more": ask for one row more
+    // than shown, and a list of exactly one page ends with its count instead of a Load more that loads nothing.
+    // (Not at the standard API's maximum page size, which a larger request would be cut to.)
+    const limit = request.limit ?? this.pageSize;
+    const peek = this.options.rowsArePaged !== false && limit < STANDARD_MAX_LIMIT;
+    const run = this.fetchPage({ ...request, limit: peek ? limit + 1 : limit }).then(
       (page) => {
         if (this.inflight !== run) return; // reset() while loading: drop the stale page
-        for (const row of page.items) this.items.push(this.keep(row));
-        this.next = page.next;
+        const more = page.items.length > limit;
+        for (const row of more ? page.items.slice(0, limit) : page.items) this.items.push(this.keep(row));
+        if (this.options.order) this.items.sort(this.options.order);
+        this.next = !peek ? page.next : more ? { offset: (request.offset ?? 0) + limit, limit } : undefined;
         this.loaded = true;
         this.inflight = undefined;
       },

@@ -14,6 +14,7 @@ export function sourceFromServices(services: Services): ExplorerSource & vscode.
   const failed = new Map<string, string>();
   const subscriptions = [
     services.servers.onDidChange((change) => changes.fire({ serverId: change.serverId })),
+    services.clients.onDidChange((change) => changes.fire({ serverId: change.serverId })),
     services.tokens.onDidChange((change) => {
       if (change.reason === 'refresh-failed' && !change.state.signedIn)
         failed.set(change.serverId, 'The token could not be refreshed: sign in again.');
@@ -30,6 +31,7 @@ export function sourceFromServices(services: Services): ExplorerSource & vscode.
       scopes: s.summary?.grantedScopes ?? [],
       patient: s.summary?.context.patient,
       error,
+      client: services.clients.get(serverId, services.servers.get(serverId)?.clientId),
     };
   };
   return {

@@ -3,6 +3,7 @@
  * can run against a real core client in plain Node (tests, benchmark). register.ts adapts Services to it.
  */
 import type { Event, OpenEmrClient } from '../core';
+import type { ClientState } from '../doctor/clientStates';
 
 export interface ExplorerServer {
   id: string;
@@ -28,6 +29,8 @@ export interface ServerState {
   patient?: string;
   /** Why the server is in the error state. */
   error?: string;
+  /** What is known of the server's OAuth client (shown while signed out). */
+  client?: ClientState;
 }
 
 export interface ExplorerSource {

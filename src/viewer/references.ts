@@ -1,4 +1,5 @@
 /** Where a FHIR reference clicked in the viewer leads (pure; no vscode import). */
+import { fhirDisplay } from '../explorer/labels';
 import type { DocumentSource } from './protocol';
 
 export type ReferenceTarget =
@@ -37,4 +38,25 @@ export function resolveReference(reference: string, serverId: string | undefined
 
 export function sourceKey(source: DocumentSource): string {
   return `${source.serverId}\u0000${source.path}`;
+}
+
+/** Documents up to this size are read for a title; bigger ones keep their path as title. */
+const TITLE_READ_LIMIT = 1024 * 1024;
+
+/**
+ * The title a fetched FHIR resource gets, like a tab opened from the tree: "Encounter: Office visit",
+ * instead of its reference (`Encounter/2514bd89-…`). Undefined for anything else (a Bundle, a list, text).
+ */
+export function readableTitle(bytes: Uint8Array): string | undefined {
+  if (bytes.byteLength > TITLE_READ_LIMIT) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const resource = body as Record<string, unknown>;
+  if (typeof resource.resourceType !== 'string' || resource.resourceType === 'Bundle') return undefined;
+  return `${resource.resourceType}: ${fhirDisplay(resource)[0]}`;
 }

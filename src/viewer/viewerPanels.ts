@@ -9,7 +9,7 @@ import type { ViewerFetcher } from './fetcher';
 import { openInEditor, type OpenInEditorResult } from './openInEditor';
 import { ownBytes, parseOpenArgs, type OpenRequest } from './openArgs';
 import { isRestoreState, type RenderSummary, type WebviewToHost } from './protocol';
-import { resolveReference, sourceKey } from './references';
+import { readableTitle, resolveReference, sourceKey } from './references';
 import { ViewerPanel, viewerViewType, webviewOptions, type ViewerDocument } from './viewerPanel';
 
 export interface OpenViewerResult {
@@ -148,7 +148,7 @@ export class ViewerPanels implements vscode.WebviewPanelSerializer {
     const { bytes, request: info } = await this.fetch(request.serverId, request.path);
     return {
       docId,
-      title: request.title ?? request.path,
+      title: request.title ?? readableTitle(bytes) ?? request.path,
       bytes,
       request: info,
       source: { serverId: request.serverId, path: request.path },
@@ -214,7 +214,8 @@ export class ViewerPanels implements vscode.WebviewPanelSerializer {
       await this.confirmExternal(target.url);
       return;
     }
-    await this.open({ serverId: target.serverId, path: target.path, title: reference });
+    // Untitled: the fetched resource names the tab, as the tree's tabs are named.
+    await this.open({ serverId: target.serverId, path: target.path });
   }
 
   /** http(s) links open in the browser only after the user says yes. */

@@ -20,8 +20,16 @@ let workbench: Workbench | undefined;
 
 const UI_TIMEOUT_MS = 30_000;
 
+let pageOverride: Page | undefined;
+
+/** Points the helpers at another workbench's page (a test that starts its own code-server); undefined restores. */
+export function useWorkbenchPage(other: Page | undefined): void {
+  pageOverride = other;
+}
+
 /** The Playwright page showing the VS Code workbench. */
 export function page(): Page {
+  if (pageOverride) return pageOverride;
   if (!workbench) throw new Error('the e2e workbench is not running: run the suite with `npm run test:e2e`');
   return workbench.page;
 }
@@ -150,8 +158,8 @@ async function startWorkbench(): Promise<Workbench> {
   await context.addInitScript('globalThis.__name ??= (fn) => fn;');
   const page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT_MS);
-  // Two cores shared by several test runs can take longer than 30 s to load the workbench.
-  await page.goto(server.url(), { timeout: 180_000 });
+  // Two cores shared by several test runs can take longer than 30 s to serve the workbench's first load.
+  await page.goto(server.url(), { timeout: 180_000, waitUntil: 'domcontentloaded' });
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   // The extension's activity-bar item proves the workbench has loaded the installed extension.
   await page.locator('.activitybar [aria-label^="OpenEMR"]').first().waitFor({ timeout: 90_000 });

@@ -105,7 +105,6 @@ export async function addServerAndSignIn(serverName: string, clientName: string,
   await runCommand('OpenEMR: Sign In');
   await pickIfAsked(serverName);
   await pickItem('Username and password');
-  await pickItem('users');
   await answerInput('admin');
   await answerInput('pass');
   await waitFor(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Dialog, FrameLocator } from 'playwright-core';
 import { simAccessToken, simGet, storeHostilePatients, xssCorpus } from '../unit/viewer/fixtures/simPatients';
-import { notification, page, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
+import { page, runCommand, screenshot, simUrl, waitFor, webviewFrame } from './fixture';
 import { openInViewer } from './viewerSupport';
 import { addServerAndSignIn, expandRow, firstChildRow, pickIfAsked, removeServerThroughUi, serverTreeRow } from './servers';
 
@@ -349,7 +349,11 @@ describe('viewer links (UI)', function () {
     const tabsBefore = await page().locator('.tabs-container .tab').count();
     await link.click();
 
-    await page().locator('.tab.active', { hasText: reference }).waitFor({ timeout: 30_000 });
+    // The tab is named like the tree's: "Patient: Last, First", not by the reference.
+    await page()
+      .locator('.tab.active', { hasText: /^Patient: \S/ })
+      .waitFor({ timeout: 30_000 });
+    assert.doesNotMatch(await page().locator('.tab.active').innerText(), new RegExp(reference.split('/')[1]!));
     assert.equal(await page().locator('.tabs-container .tab').count(), tabsBefore + 1, 'a new panel, the Condition stays open');
     const patient = webviewFrame();
     await waitFor(
@@ -404,12 +408,12 @@ describe('viewer links (UI)', function () {
     }
   });
 
-  it("the setup doctor's raw answer opens in the viewer through a notification", async () => {
+  it("the setup doctor's raw answer opens in the viewer from the report's button", async () => {
     await runCommand('OpenEMR: Diagnose Setup');
     await pickIfAsked(SERVER);
-    const offer = notification(/raw API answers/);
+    const offer = webviewFrame().locator('button', { hasText: 'Open Raw Answers' });
     await offer.waitFor({ timeout: 60_000 });
-    await offer.locator('.monaco-button', { hasText: 'Open Raw Answers' }).click();
+    await offer.click();
     await page().locator('.tab.active', { hasText: 'Setup doctor: GET' }).waitFor({ timeout: 30_000 });
     const frame = webviewFrame();
     const title = await waitFor(

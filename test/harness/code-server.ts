@@ -1,8 +1,9 @@
 // A fresh code-server per run: its own port, user data, extensions and XDG/TMP folders, so runs never
 // share state with each other or with the user's home.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { delay, freePort, onInterrupt, runToEnd, startGroup, type Started } from './processes';
 import { outputDir, type HostTools } from './tools';
 
@@ -68,6 +69,33 @@ export async function installVsix(tools: HostTools, dirs: CodeServerDirs, vsix: 
     env: dirs.env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+/**
+ * Makes `dirs.extensions` load the extension straight from `folder` (a checkout with package.json and
+ * dist/), the way an installed extension is loaded: an entry in the extensions folder's extensions.json
+ * manifest. Unlike the URL payload's extensionDevelopmentPath this needs no test driver, so the workbench
+ * behaves as for any user (notifications show). Rebuilding dist/ and reloading the window picks up changes.
+ */
+export function linkExtension(dirs: CodeServerDirs, folder: string): void {
+  const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
+  const id = `${manifest.publisher}.${manifest.name}`;
+  // The workbench finds an extension by its folder inside the extensions folder (relativeLocation): a link.
+  const relativeLocation = `${id}-${manifest.version}`;
+  symlinkSync(path.resolve(folder), path.join(dirs.extensions, relativeLocation), 'dir');
+  const location = path.join(dirs.extensions, relativeLocation);
+  const entry = {
+    identifier: { id },
+    version: manifest.version,
+    location: { $mid: 1, fsPath: location, external: pathToFileURL(location).href, path: location, scheme: 'file' },
+    relativeLocation,
+    metadata: { installedTimestamp: Date.now(), source: 'vsix' },
+  };
+  writeFileSync(path.join(dirs.extensions, 'extensions.json'), JSON.stringify([entry]));
 }
 
 export interface CodeServerOptions {

@@ -52,8 +52,8 @@ async function runInCodeServer(env: Record<string, string>): Promise<number> {
         // The secret audit scans the user-data folder of this instance.
         ['extensionEnvironment', JSON.stringify({ ...env, OPENEMR_TEST_USER_DATA: server.dirs.userData })],
       ]),
-      // Two cores shared by several test runs can take longer than Playwright's default 30 s to load the workbench.
-      { timeout: 180_000 },
+      // Two cores shared by several test runs can take longer than Playwright's 30 s default to load the workbench.
+      { timeout: 180_000, waitUntil: 'domcontentloaded' },
     );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<number>((resolve) => {

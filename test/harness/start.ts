@@ -1,8 +1,10 @@
 // `npm start`: builds the extension, starts the OpenEMR simulator (port 8300 when free) and a code-server
 // that loads the extension from this checkout, with a server profile for the simulator seeded through
 // OPENEMR_SEED_SERVER. Prints the URL to open; Ctrl-C stops everything.
+// It is for people, so the workbench runs as for any user: no test driver (which hides notifications),
+// the extension linked into code-server's extensions folder instead of the URL's development payload.
 import path from 'node:path';
-import { startCodeServer } from './code-server';
+import { freshDirs, linkExtension, startCodeServer } from './code-server';
 import { onInterrupt, preferredPort, runToEnd } from './processes';
 import { simulatorAvailable, startSimulatorProcess, type SimulatorProcess } from './simulator';
 import { hostTools, outputDir, repoRoot } from './tools';
@@ -26,17 +28,11 @@ async function main(): Promise<void> {
 
   // The extension's sign-in code adds a server profile for this URL at activation when none exists.
   const seed: Record<string, string> = sim ? { OPENEMR_SEED_SERVER: sim.url } : {};
-  // The workbench honours extensionDevelopmentPath in the URL payload only with the test driver enabled.
-  const server = await startCodeServer(tools, {
-    name: 'start',
-    port: await preferredPort(CODE_SERVER_PORT),
-    env: seed,
-    testDriver: true,
-  });
-  const url = server.url([
-    ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
-    ['extensionEnvironment', JSON.stringify(seed)],
-  ]);
+  const dirs = freshDirs();
+  linkExtension(dirs, repoRoot);
+  // The extension host inherits code-server's environment, which carries the seed.
+  const server = await startCodeServer(tools, { name: 'start', dirs, port: await preferredPort(CODE_SERVER_PORT), env: seed });
+  const url = server.url();
   console.log('');
   console.log('VS Code with the OpenEMR API extension is ready. Open this URL in a browser:');
   console.log(`  ${url}`);

@@ -149,16 +149,31 @@ describe('explorer (Servers tree)', function () {
       baseUrl: simUrl(),
       name: 'Explorer signed out',
     });
-    const out = await serverRow(outId, /signed out/);
-    assert.equal(out.item.contextValue, 'server.signedOut');
+    const out = await serverRow(outId, /^no client$/);
+    assert.equal(out.item.contextValue, 'server.signedOut.none');
     assert.deepEqual(menu(out.item.contextValue, true), ['signIn', 'refresh', 'diagnose', 'removeServer']);
-    const [prompt] = await rows(out.node);
+    assert.deepEqual(menu(out.item.contextValue, false), [
+      'openemr.registerClient',
+      'openemr.useExistingClient',
+      'openemr.openApiClientsPage',
+      'openemr.editServer',
+      'openemr.diagnose',
+    ]);
+    const [prompt, walkthrough] = await rows(out.node);
     assert.equal(prompt!.item.command?.command, 'openemr.explorer.signIn');
+    assert.equal(walkthrough!.item.command?.command, 'workbench.action.openWalkthrough');
     const { clientId, enabled } = await executeCommand<{ clientId: string; enabled: boolean | 'unknown' }>(
       'openemr.registerClient',
       { serverId: outId, applicationType: 'private', scopes: READ_SCOPES },
     );
-    if (enabled !== true) await simControl(`clients/${encodeURIComponent(clientId)}/enable`);
+    assert.equal(enabled, false, 'a confidential client with user/ scopes starts disabled');
+    const awaiting = await serverRow(outId, /^client awaiting approval$/);
+    assert.ok(menu(awaiting.item.contextValue, false).includes('openemr.checkClient'));
+    const [approve] = await rows(awaiting.node);
+    assert.equal(approve!.item.command?.command, 'openemr.openApiClientsPage');
+    await simControl(`clients/${encodeURIComponent(clientId)}/enable`);
+    await executeCommand('openemr.checkClient', { serverId: outId });
+    await serverRow(outId, /^client ready, signed out$/);
     await executeCommand('openemr.explorer.signIn', { serverId: outId, grant: 'password', scopes: READ_SCOPES, ...ADMIN_LOGIN });
     const signedIn = await serverRow(outId, /signed in as admin/);
     assert.deepEqual(menu(signedIn.item.contextValue, true), ['refresh', 'diagnose', 'removeServer']);

@@ -8,6 +8,7 @@ import { MFA_SECRET, totp } from '../openemr-sim/users';
 import type { SignInApi } from '../../src/auth/register';
 import type { TestHooks } from '../../src/auth/testHooks';
 import { activateExtension, executeCommand, simControl, simUrl, waitFor } from './helpers';
+import { driveBrowser } from '../unit/core/sim-helpers';
 import { currentToken, freePort, rejectsWith, secretsSeen } from './signin-support';
 
 interface LoginResult {
@@ -42,6 +43,7 @@ function profile(serverId: string): Profile | undefined {
 describe('sign-in failures say what to do (commands against the simulator)', function () {
   this.timeout(120_000);
   let hooks: TestHooks;
+  let api: SignInApi;
   let serverId: string;
   const extraServers: string[] = [];
   const secrets = secretsSeen();
@@ -60,7 +62,7 @@ describe('sign-in failures say what to do (commands against the simulator)', fun
   }
 
   before(async () => {
-    const api = (await activateExtension()).exports as SignInApi;
+    api = (await activateExtension()).exports as SignInApi;
     assert.ok(api.testing);
     hooks = api.testing;
     serverId = (
@@ -89,6 +91,30 @@ describe('sign-in failures say what to do (commands against the simulator)', fun
       /Fix: Ask an administrator to enable the client in Administration > System > API Clients/,
     );
     await simControl(`clients/${encodeURIComponent(clientId)}/enable`);
+  });
+
+  it("a refused browser sign-in carries the server's error and hint, and the doctor repeats it until a sign-in works", async () => {
+    api.replaceBrowser((url) => driveBrowser(url));
+    try {
+      await rejectsWith(
+        executeCommand('openemr.login', { serverId, grant: 'authorizationCode', aud: 'http://elsewhere.example/fhir' }),
+        /invalid_request.*hint: Check the `aud` parameter.*OpenEMR refused the authorization request.*Fix: .*Site Address/,
+      );
+    } finally {
+      api.replaceBrowser(undefined);
+    }
+    const before = await executeCommand<DiagnoseResult>('openemr.diagnose', { serverId, show: false });
+    const last = before.checks.find((c) => c.id === 'last-sign-in');
+    assert.ok(last && !last.ok, 'the doctor does not say everything is fine');
+    assert.match(last.message, /hint: Check the `aud` parameter/);
+    await login(ADMIN);
+    const after = await executeCommand<DiagnoseResult>('openemr.diagnose', { serverId, show: false });
+    assert.equal(
+      after.checks.find((c) => c.id === 'last-sign-in'),
+      undefined,
+      'a sign-in that worked clears it',
+    );
+    await executeCommand('openemr.logout', { serverId });
   });
 
   it('bad credentials: says to check them and the role the password grant allows', async () => {

@@ -1,4 +1,7 @@
-/** /interface/smart/admin-client.php: OpenEMR's API client list, with Enable and Disable buttons. */
+/**
+ * /interface/smart/admin-client.php: OpenEMR's API client list, with Enable and Disable buttons. The forms
+ * post back to the page's own address (no action), so the page works behind a proxy prefix too.
+ */
 import { escapeHtml, parseForm } from './http.js';
 import { reply, type Reply } from './reply.js';
 import type { RequestContext } from './router.js';
@@ -20,7 +23,7 @@ function row(c: ClientRecord): string {
   const action = c.enabled ? 'disable' : 'enable';
   return `<tr><td>${escapeHtml(name)}</td><td><code>${escapeHtml(c.client_id)}</code></td><td>${c.isPublic ? 'public' : 'confidential'}</td>
 <td>${escapeHtml(c.scopes.join(' '))}</td><td>${c.enabled ? 'Enabled' : 'Disabled'}</td>
-<td><form method="post" action="${ADMIN_PATH}"><input type="hidden" name="client_id" value="${escapeHtml(c.client_id)}"><input type="hidden" name="action" value="${action}">
+<td><form method="post"><input type="hidden" name="client_id" value="${escapeHtml(c.client_id)}"><input type="hidden" name="action" value="${action}">
 <button type="submit">${c.enabled ? 'Disable' : 'Enable'}</button></form></td></tr>`;
 }
 

@@ -62,8 +62,11 @@ export interface AuthorizationRequest {
 
 export interface AuthorizationCodeOptions {
   scopes: string[];
-  /** Opens the authorize URL in a browser (vscode.env.openExternal in the editor). */
-  openBrowser: (url: string) => void | Promise<unknown>;
+  /**
+   * Opens the authorize URL in a browser (vscode.env.openExternal in the editor). `startUri` is the
+   * listener's own address that redirects to `url`, for windows that rewrite localhost addresses.
+   */
+  openBrowser: (url: string, startUri: string) => void | Promise<unknown>;
   aud?: Audience | string;
   launch?: string;
   /** Defaults to the profile's redirectPort; 0 picks a free port (tests only). */
@@ -224,12 +227,20 @@ export class OAuthClient {
     }
     const error = query.get('error');
     if (error) {
-      const description = query.get('error_description') ?? '';
+      const description = query.get('error_description') ?? query.get('message') ?? '';
+      const hint = query.get('hint') ?? '';
       const kind =
         error === 'access_denied' ? 'authorization-denied' : error === 'invalid_scope' ? 'invalid-scope' : 'authorization-failed';
-      throw new OpenEmrError(kind, `Authorization failed: ${error}${description ? `: ${description}` : ''}`, {
+      const said = [description, hint && `hint: ${hint}`].filter(Boolean).join(' ');
+      throw new OpenEmrError(kind, `Authorization failed: ${error}${said ? `: ${said}` : ''}`, {
         serverError: error,
-        serverMessage: description || undefined,
+        serverMessage: said || undefined,
+        ...(kind === 'authorization-failed'
+          ? {
+              explanation: 'OpenEMR refused the authorization request; its own words are quoted above.',
+              fix: 'Correct what the server names (an `aud` hint means the Site Address in Administration > Config > Connectors must be the address you use), or sign in with a username and password.',
+            }
+          : {}),
       });
     }
     const code = query.get('code');
@@ -294,9 +305,21 @@ export class OAuthClient {
         aud: opts.aud,
         launch: opts.launch,
       });
-      await opts.openBrowser(request.url);
-      const query = await listener.result;
-      return await this.completeAuthorization(request, query, opts.signal);
+      listener.startAt(request.url);
+      // The tab that brings the redirect waits for the outcome, so a browser that resolves only once its
+      // page loaded (tests drive it over HTTP) must not be awaited before the redirect: only its failure counts.
+      const browserFailed = Promise.resolve(opts.openBrowser(request.url, listener.startUri)).then(
+        () => new Promise<never>(() => undefined),
+      );
+      const query = await Promise.race([listener.result, browserFailed]);
+      try {
+        const tokens = await this.completeAuthorization(request, query, opts.signal);
+        listener.finish({ ok: true });
+        return tokens;
+      } catch (err) {
+        listener.finish({ ok: false, message: err instanceof OpenEmrError ? `${err.message}. ${err.explanation}` : String(err) });
+        throw err;
+      }
     } finally {
       listener.close();
     }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { createRoute, fillPath } from '../../core';
 import { encounterNumber, recordId, type GroupSpec, type PathContext, type Row } from '../catalog';
 import { fetchGroupPage } from '../fetch';
+import { newestFirst } from '../labels';
 import { PagedList } from '../pager';
 import type { ExplorerNode, ServerScope } from './base';
 import { groupNodes } from './groups';
@@ -34,6 +35,8 @@ export class GroupNode extends PagedNode<Row, Row> {
     return new PagedList<Row>(
       (page) => fetchGroupPage(this.scope.client, this.spec, this.ctx, page, this.query),
       this.scope.settings().pageSize,
+      undefined,
+      { rowsArePaged: !this.spec.provenanceOfMatches, order: this.spec.resource === 'Observation' ? newestFirst : undefined },
     );
   }
 

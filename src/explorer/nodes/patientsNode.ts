@@ -64,9 +64,10 @@ export class PatientsNode extends PagedNode<Record<string, unknown>, PatientRow>
   }
 
   getTreeItem(): vscode.TreeItem {
+    // Open at first sight: the patient list is what a sign-in is for.
     const item = new vscode.TreeItem(
       this.scope.role === 'patient' ? 'My Record' : 'Patients',
-      vscode.TreeItemCollapsibleState.Collapsed,
+      vscode.TreeItemCollapsibleState.Expanded,
     );
     item.id = this.id;
     this.describe(item, this.filterText ? `filter: ${this.filterText}` : undefined);

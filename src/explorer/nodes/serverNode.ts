@@ -11,6 +11,9 @@ import { FolderNode } from './folderNode';
 import { groupNodes } from './groups';
 import { MessageNode } from './messageNode';
 import { PatientsNode } from './patientsNode';
+import { serverContextValue, serverDescription, serverTooltip } from '../serverRow';
+
+const WALKTHROUGH = 'openemr-tools.openemr-api#openemr.gettingStarted';
 
 const PATIENTS_SPEC: Record<ServerScope['role'], GroupSpec> = {
   user: {
@@ -69,14 +72,7 @@ export class ServerNode extends ExplorerNode {
 
   private buildChildren(): ExplorerNode[] {
     const scope = this.scope;
-    if (!scope) {
-      return [
-        new MessageNode(this, `${this.id}/sign-in`, 'Sign in to browse this server', {
-          icon: 'sign-in',
-          command: { command: 'openemr.explorer.signIn', title: 'Sign In', arguments: [this] },
-        }),
-      ];
-    }
+    if (!scope) return this.signedOutChildren();
     const nodes: ExplorerNode[] = [];
     const patients = groupNodes(this, scope, [PATIENTS_SPEC[scope.role]], {});
     if (patients[0] instanceof MessageNode) nodes.push(patients[0]);
@@ -108,20 +104,47 @@ export class ServerNode extends ExplorerNode {
     return nodes;
   }
 
+  /** The way to sign in, what the client waits for, and the walkthrough. */
+  private signedOutChildren(): ExplorerNode[] {
+    const target = { serverId: this.serverId, interactive: true };
+    const rows: ExplorerNode[] = [];
+    if (this.state.client === 'awaiting') {
+      rows.push(
+        new MessageNode(this, `${this.id}/approve`, 'Client awaiting approval: open the API Clients page', {
+          icon: 'link-external',
+          tooltip: 'An OpenEMR administrator enables the client in Administration > System > API Clients.',
+          command: { command: 'openemr.openApiClientsPage', title: 'Open API Clients Page', arguments: [target] },
+        }),
+      );
+    }
+    rows.push(
+      new MessageNode(this, `${this.id}/sign-in`, 'Sign in to browse this server', {
+        icon: 'sign-in',
+        command: { command: 'openemr.explorer.signIn', title: 'Sign In', arguments: [this] },
+      }),
+      new MessageNode(this, `${this.id}/walkthrough`, 'Getting started walkthrough', {
+        icon: 'book',
+        command: { command: 'workbench.action.openWalkthrough', title: 'Open Walkthrough', arguments: [WALKTHROUGH] },
+      }),
+    );
+    return rows;
+  }
+
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Collapsed);
+    // A signed-out server opens on its way to sign in; the tree remembers what the user expands after that.
+    const item = new vscode.TreeItem(
+      this.name,
+      this.scope ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+    );
     item.id = this.id;
-    const { status, account, error } = this.state;
-    item.description =
-      status === 'signed-in' ? `signed in${account ? ` as ${account}` : ''}` : status === 'error' ? 'error' : 'signed out';
-    item.tooltip = [this.name, item.description, error, this.state.scopes.length ? `Scopes: ${this.state.scopes.join(' ')}` : '']
-      .filter(Boolean)
-      .join('\n');
+    const { status } = this.state;
+    item.description = serverDescription(this.state);
+    item.tooltip = serverTooltip(this.name, this.state);
     item.iconPath = new vscode.ThemeIcon(
       status === 'signed-in' ? 'vm-active' : status === 'error' ? 'vm-outline' : 'vm',
       status === 'error' ? new vscode.ThemeColor('errorForeground') : undefined,
     );
-    item.contextValue = status === 'signed-in' ? 'server.signedIn' : status === 'error' ? 'server.error' : 'server.signedOut';
+    item.contextValue = serverContextValue(this.state);
     return item;
   }
 }

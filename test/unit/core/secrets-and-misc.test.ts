@@ -58,9 +58,11 @@ describe('core secrets, events, loopback listener', () => {
     assert.match(listener.redirectUri, /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     const other = await fetch(listener.redirectUri.replace('/callback', '/other'));
     assert.equal(other.status, 404);
-    const ok = await fetch(`${listener.redirectUri}?code=c&state=s`);
-    assert.equal(ok.status, 200);
+    const ok = fetch(`${listener.redirectUri}?code=c&state=s`);
     assert.equal((await listener.result).get('code'), 'c');
+    listener.finish({ ok: true });
+    assert.equal((await ok).status, 200);
+    listener.close();
     await assert.rejects(fetch(listener.redirectUri), 'closed after the first redirect');
   });
 

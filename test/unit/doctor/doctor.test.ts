@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { OpenEmrClient, TokenSession, MemorySecretStore, summarizeTokens, type OAuthClient } from '../../../src/core';
-import { doctorReport, runDoctor, type DoctorCheck, type DoctorInput } from '../../../src/doctor/checks';
+import { runDoctor, type DoctorCheck, type DoctorInput } from '../../../src/doctor/checks';
+import { fixActions, reportHtml } from '../../../src/doctor/reportHtml';
 import { probeClientEnabled } from '../../../src/doctor/clientStatus';
 import { adminPasswordTokens, enabledClient, oauthFor, startSim, USER_SCOPES, type SimContext } from '../core/sim-helpers';
 
@@ -161,23 +162,43 @@ describe('setup doctor (against the simulator)', () => {
     assert.match(checks.token!.message, new RegExp(`holds every scope asked for \\(${USER_SCOPES.length} granted\\)`));
   });
 
-  it('renders a Markdown report with every check and its fix', () => {
-    const report = doctorReport(
-      'clinic',
-      [
-        { id: 'reachable', title: 'Server reachable, site exists', ok: true, message: 'ok' },
-        {
-          id: 'apis',
-          title: 'APIs switched on',
-          ok: false,
-          message: 'FHIR off',
-          fix: 'In Administration > Config > Connectors, check it',
-        },
-      ],
-      new Date(0),
+  it('renders a read-only report: states in words, no emoji, each fix that is a command as a button', () => {
+    const declared = [
+      { command: 'openemr.registerClient', title: 'Register Client', category: 'OpenEMR' },
+      { command: 'openemr.login', title: 'Sign In', category: 'OpenEMR' },
+    ];
+    const checks: DoctorCheck[] = [
+      { id: 'reachable', title: 'Server reachable, site exists', ok: true, message: 'ok' },
+      {
+        id: 'apis',
+        title: 'APIs switched on',
+        ok: false,
+        message: 'FHIR off',
+        fix: 'In Administration > Config > Connectors, check it',
+      },
+      { id: 'client', title: 'Client', ok: false, message: 'No client', fix: 'Run "OpenEMR: Register Client".' },
+      { id: 'token', title: 'Token', ok: false, message: 'Not signed in.', fix: 'Run "OpenEMR: Sign In".', skipped: true },
+    ];
+    const actions = checks.map((c) => fixActions(c, declared));
+    assert.deepEqual(actions[1], [], 'an admin setting has no command');
+    assert.deepEqual(actions[2], [{ title: 'Register Client', command: 'openemr.registerClient' }]);
+    assert.deepEqual(actions[3], [], 'a skipped check offers nothing');
+    const html = reportHtml({
+      serverName: 'clinic <b>',
+      checks: checks.map((c, i) => ({ ...c, actions: actions[i]! })),
+      hasAnswers: false,
+      when: new Date(0),
+      nonce: 'n0nce',
+      cspSource: 'vscode-resource:',
+    });
+    assert.match(html, /OpenEMR setup doctor: clinic &#60;b&#62;/);
+    assert.match(html, /2 problem\(s\) found/);
+    assert.match(
+      html,
+      /<span class="state">OK<\/span>[\s\S]*<span class="state">Problem<\/span>[\s\S]*<span class="state">Skipped<\/span>/,
     );
-    assert.match(report, /^# OpenEMR setup doctor: clinic/);
-    assert.match(report, /1 problem\(s\) found/);
-    assert.match(report, /\*\*Fix:\*\* In Administration > Config > Connectors/);
+    assert.match(html, /<button data-check="2" data-action="0">Register Client<\/button>/);
+    assert.doesNotMatch(html, /[\u{1F300}-\u{1FAFF}\u2705\u274C\u23ED]/u, 'no emoji');
+    assert.doesNotMatch(html, /Open Raw Answers/);
   });
 });

@@ -45,6 +45,18 @@ describe('explorer reads against the simulator', function () {
     );
   });
 
+  it('a list of exactly one page shows its count, with no Load more that would load nothing', async () => {
+    const exactly = new PagedList<Row, PatientRow>((page) => fetchPatientsPage(sim.client, {}, page), 60, trimPatient);
+    await exactly.ensureLoaded();
+    assert.equal(exactly.rows.length, 60);
+    assert.equal(exactly.countText, '60+', 'more than one page of 60');
+    const all = new PagedList<Row, PatientRow>((page) => fetchPatientsPage(sim.client, {}, page), 120, trimPatient);
+    await all.ensureLoaded();
+    assert.equal(all.rows.length, 120);
+    assert.equal(all.countText, '120', 'exactly one page: the count, not "120+"');
+    assert.equal(all.hasMore, false, 'no Load more');
+  });
+
   it('filters patients by last name and by DOB', async () => {
     const all = patientsList();
     await all.ensureLoaded();
@@ -133,9 +145,9 @@ describe('explorer reads for a patient token', () => {
 describe('PagedList', () => {
   const pages =
     (total: number, size: number, calls: number[] = []) =>
-    async ({ offset = 0 }): Promise<Page<number>> => {
+    async ({ offset = 0, limit = size }): Promise<Page<number>> => {
       calls.push(offset);
-      const items = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => offset + i);
+      const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => offset + i);
       return { items, offset, next: offset + size < total ? { offset: offset + size, limit: size } : undefined };
     };
 

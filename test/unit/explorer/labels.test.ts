@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { fhirDisplay, patientLabel, rowLabel, shortDate } from '../../../src/explorer/labels';
+import { fhirDisplay, newestFirst, patientLabel, rowLabel, shortDate } from '../../../src/explorer/labels';
 
 describe('explorer labels', () => {
   it('shows a patient as "Last, First" with DOB and sex, and pid and uuid in the tooltip', () => {
@@ -62,6 +62,34 @@ describe('explorer labels', () => {
         status: 'final',
       })[1],
       '2023-01-01 · final',
+    );
+    assert.equal(
+      fhirDisplay({
+        resourceType: 'Observation',
+        id: 'o',
+        code: { text: 'Heart rate' },
+        valueQuantity: { value: 72, unit: '/min' },
+      })[0],
+      'Heart rate: 72 /min',
+    );
+    assert.equal(
+      fhirDisplay({
+        resourceType: 'Observation',
+        id: 'bp',
+        code: { text: 'Blood pressure' },
+        component: [
+          { code: { text: 'Systolic' }, valueQuantity: { value: 120, unit: 'mm[Hg]' } },
+          { code: { text: 'Diastolic' }, valueQuantity: { value: 80, unit: 'mm[Hg]' } },
+        ],
+      })[0],
+      'Blood pressure: Systolic 120 mm[Hg], Diastolic 80 mm[Hg]',
+    );
+    const dated = (id: string, effectiveDateTime?: string) => ({ resourceType: 'Observation', id, effectiveDateTime });
+    assert.deepEqual(
+      [dated('old', '2020-01-01'), dated('none'), dated('new', '2024-05-01T10:00:00Z'), dated('mid', '2022-03-03')]
+        .sort(newestFirst)
+        .map((o) => o.id),
+      ['new', 'mid', 'old', 'none'],
     );
     assert.equal(
       fhirDisplay({ resourceType: 'Immunization', id: 'i', vaccineCode: { coding: [{ display: 'Influenza' }] } })[0],

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ownBytes, parseOpenArgs, ViewerArgumentError } from '../../../src/viewer/openArgs';
 import { isWebviewToHost } from '../../../src/viewer/protocol';
-import { resolveReference } from '../../../src/viewer/references';
+import { readableTitle, resolveReference } from '../../../src/viewer/references';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
@@ -64,6 +64,14 @@ describe('viewer host: command arguments', () => {
 describe('viewer host: references and messages', () => {
   it('relative references resolve against the server FHIR API', () => {
     assert.deepEqual(resolveReference('Patient/123', 's1'), { kind: 'fetch', serverId: 's1', path: '/fhir/Patient/123' });
+    const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    assert.equal(
+      readableTitle(bytes({ resourceType: 'Encounter', id: '2514bd89', type: [{ text: 'Office visit' }] })),
+      'Encounter: Office visit',
+      'a referenced resource is titled like a tree row',
+    );
+    assert.equal(readableTitle(bytes({ resourceType: 'Bundle', entry: [] })), undefined);
+    assert.equal(readableTitle(new TextEncoder().encode('not json')), undefined);
   });
 
   it('absolute references on the same FHIR base are fetched, others are external', () => {
