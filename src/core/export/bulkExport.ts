@@ -88,13 +88,17 @@ interface StatusManifest {
   [key: string]: unknown;
 }
 
-/** The operation scopes of the three export levels and of the status URL. */
+/** The operation scopes of the three export levels and of the status URL, and the read of the files (Binary). */
 export const BULK_EXPORT_SCOPES = [
   'system/*.$export',
   'system/Patient.$export',
   'system/Group.$export',
   'system/*.$bulkdata-status',
+  'system/Binary.read',
 ];
+
+/** A SMART v1 or v2 scope that reads Binary: OpenEMR serves each export file as a Binary. */
+const BINARY_READ = /^system\/(Binary|\*)\.(read|\*|c?rs?u?d?s?)$/;
 
 const SYSTEM_SCOPE_FIX =
   'Sign in as a backend service: register a client with a key pair (private_key_jwt) and the system/ export scopes ' +
@@ -136,6 +140,12 @@ export function checkExportScopes(level: ExportLevel, granted: readonly string[]
       explanation: `The backend session's scopes do not include ${LEVEL_SCOPE[level]}.`,
       fix: `Add ${LEVEL_SCOPE[level]} and system/*.$bulkdata-status to the client's scopes (register it again with them) and sign in again.`,
       scopes: [LEVEL_SCOPE[level]],
+    });
+  if (!granted.some((s) => BINARY_READ.test(s)))
+    throw new OpenEmrError('missing-scope', 'Bulk export needs the scope system/Binary.read to download the files', {
+      explanation: 'OpenEMR serves each exported file at /fhir/Binary/{id}, which needs system/Binary.read.',
+      fix: "Add system/Binary.read to the client's scopes (register it again with them) and sign in again.",
+      scopes: ['system/Binary.read'],
     });
 }
 

@@ -102,6 +102,20 @@ export function parseJsonBody(text: string, contentType: string): { isJson: bool
   }
 }
 
+/** Methods whose repetition changes nothing on the server; POST and PATCH are never sent twice. */
+const RESENDABLE: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/** Errors of attempts that met a reset connection before any answer arrived. */
+const resetBeforeAnswer = new WeakSet<object>();
+
+function isConnectionReset(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+function isResetBeforeAnswer(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && resetBeforeAnswer.has(err);
+}
+
 /**
  * The one HTTP seam (node-fetch). One instance per server: it owns that server's TLS options,
  * time-out, size cap and plain-http policy, and logs every request without secrets.
@@ -144,11 +158,30 @@ export class HttpClient {
       headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
     }
 
+    try {
+      return await this.attempt(req, headers, body, timeoutMs, maxBytes);
+    } catch (err) {
+      // A keep-alive socket the server closed while idle fails the next request before it is read.
+      // Node does not resend, so a request that is safe to repeat is sent once more on a new socket.
+      if (!isResetBeforeAnswer(err) || !RESENDABLE.has(req.method) || req.signal?.aborted) throw err;
+      this.logger.info(`${req.method} ${redactUrl(req.url)}: the connection was reset before an answer; sending once more`);
+      return this.attempt(req, headers, body, timeoutMs, maxBytes);
+    }
+  }
+
+  private async attempt(
+    req: HttpRequest,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    timeoutMs: number,
+    maxBytes: number,
+  ): Promise<HttpResponse> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
     const started = performance.now();
     const where = redactUrl(req.url);
+    let answered = false;
     try {
       if (req.signal?.aborted) throw transportError(undefined, req.url, 'cancelled', timeoutMs, maxBytes);
       const res = await fetch(req.url, {
@@ -160,6 +193,7 @@ export class HttpClient {
         signal: signal as RequestInit['signal'],
         agent: (url: URL) => (url.protocol === 'http:' ? this.agents.http : this.agents.https),
       });
+      answered = true;
       let buffer: Buffer;
       let streamed = 0;
       if (req.consume && res.status >= 200 && res.status < 300) {
@@ -195,6 +229,7 @@ export class HttpClient {
     } catch (err) {
       const why = req.signal?.aborted ? 'cancelled' : timeout.signal.aborted ? 'timeout' : undefined;
       const error = transportError(err, req.url, why, timeoutMs, maxBytes);
+      if (!answered && !why && isConnectionReset(err)) resetBeforeAnswer.add(error);
       this.logger.warn(`${req.method} ${where} -> ${error.kind} ${Math.round(performance.now() - started)}ms`);
       throw error;
     } finally {

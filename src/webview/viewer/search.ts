@@ -42,6 +42,14 @@ interface Frame {
   parent: Frame | undefined;
 }
 
+/** A container being walked: its frame, its keys (undefined for an array) and the next child to read. */
+interface Cursor {
+  frame: Frame;
+  keys: string[] | undefined;
+  next: number;
+  length: number;
+}
+
 function framePath(frame: Frame): PathSegment[] {
   const path: PathSegment[] = [];
   for (let f: Frame | undefined = frame; f && f.key !== undefined; f = f.parent) path.push(f.key);
@@ -57,23 +65,31 @@ export function* searchDocument(root: unknown, options: SearchOptions): Generato
     result.count++;
     if (result.matches.length < maxStored) result.matches.push({ path: framePath(frame), on });
   };
-  // Explicit stack (children pushed in reverse) keeps document order without recursion limits.
-  const stack: Frame[] = [{ value: root, key: undefined, parent: undefined }];
+  // An explicit stack of cursors keeps document order without recursion limits. Each cursor reads its
+  // container one child at a time: the lazily parsed entries of a big Bundle are then parsed as the walk
+  // reaches them, and the first slice can show the first match without touching the rest.
+  const stack: Cursor[] = [];
   let visited = 0;
-  while (stack.length > 0) {
-    const frame = stack.pop() as Frame;
+  const visit = (frame: Frame): void => {
     if (typeof frame.key === 'string' && matcher.test(frame.key)) record(frame, 'key');
     const { value } = frame;
-    if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i, parent: frame });
-    } else if (typeof value === 'object' && value !== null) {
+    if (Array.isArray(value)) stack.push({ frame, keys: undefined, next: 0, length: value.length });
+    else if (typeof value === 'object' && value !== null) {
       const keys = Object.keys(value);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        stack.push({ value: (value as Record<string, unknown>)[keys[i]], key: keys[i], parent: frame });
-      }
-    } else if (matcher.test(leafText(value))) {
-      record(frame, 'value');
+      stack.push({ frame, keys, next: 0, length: keys.length });
+    } else if (matcher.test(leafText(value))) record(frame, 'value');
+  };
+  visit({ value: root, key: undefined, parent: undefined });
+  while (stack.length > 0) {
+    const cursor = stack[stack.length - 1] as Cursor;
+    if (cursor.next >= cursor.length) {
+      stack.pop();
+      continue;
     }
+    const index = cursor.next++;
+    const key = cursor.keys ? (cursor.keys[index] as string) : index;
+    const container = cursor.frame.value as Record<string | number, unknown>;
+    visit({ value: container[key], key, parent: cursor.frame });
     if (++visited % chunkSize === 0) yield result;
   }
   result.done = true;

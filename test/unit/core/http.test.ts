@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   });
 }
 
-function listen(server: http.Server | https.Server): Promise<number> {
+function listen(server: http.Server | https.Server | net.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
@@ -114,6 +115,45 @@ describe('core/http seam', () => {
       client({ maxResponseBytes: 1000 }).send({ method: 'GET', url: `${base}/big` }),
       (e: unknown) => e instanceof OpenEmrError && e.kind === 'response-too-large',
     );
+  });
+
+  it('sends a GET, PUT or DELETE once more when the connection is reset before an answer; never a POST or PATCH', async () => {
+    // A server that resets the first `resets` requests it reads, as a keep-alive socket closed while idle does.
+    let seen = 0;
+    let resets = 0;
+    const flaky = net.createServer((socket) => {
+      socket.on('data', () => {
+        seen++;
+        if (resets-- > 0) socket.resetAndDestroy();
+        else socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+      });
+    });
+    const port = await listen(flaky);
+    const url = `http://127.0.0.1:${port}/x`;
+    const log = captureLogger();
+    const c = new HttpClient({ baseUrl: url }, log);
+    try {
+      for (const method of ['GET', 'PUT', 'DELETE'] as const) {
+        [seen, resets] = [0, 1];
+        assert.equal((await c.send({ method, url, json: method === 'PUT' ? {} : undefined })).status, 200, method);
+        assert.equal(seen, 2, `${method} sent twice`);
+      }
+      assert.ok(log.lines.some((l) => /reset before an answer; sending once more/.test(l)));
+      for (const method of ['POST', 'PATCH'] as const) {
+        [seen, resets] = [0, 1];
+        await assert.rejects(
+          c.send({ method, url, json: {} }),
+          (e: unknown) => e instanceof OpenEmrError && e.kind === 'network',
+        );
+        assert.equal(seen, 1, `${method} sent once`);
+      }
+      [seen, resets] = [0, 2];
+      await assert.rejects(c.send({ method: 'GET', url }), (e: unknown) => e instanceof OpenEmrError && e.kind === 'network');
+      assert.equal(seen, 2, 'a GET is sent at most twice');
+    } finally {
+      c.dispose();
+      flaky.close();
+    }
   });
 
   it('maps unreachable servers to network errors', async () => {

@@ -114,7 +114,9 @@ describe('bulk export', function () {
         /Connectors/.test(e.fix),
     );
     assert.throws(() => checkExportScopes('group', ['system/Patient.read']), /system\/Group\.\$export/);
-    assert.doesNotThrow(() => checkExportScopes('group', ['system/*.$export']));
+    assert.doesNotThrow(() => checkExportScopes('group', ['system/*.$export', 'system/Binary.read']));
+    assert.doesNotThrow(() => checkExportScopes('patient', ['system/Patient.$export', 'system/Binary.rs']));
+    assert.throws(() => checkExportScopes('group', ['system/*.$export']), /system\/Binary\.read to download the files/);
   });
 
   it('reads Retry-After as seconds or a date', () => {

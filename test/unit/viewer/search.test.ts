@@ -64,6 +64,27 @@ describe('viewer search', () => {
     assert.equal(step.value.count, 11); // v99, v990..v999
   });
 
+  it('reads an array one element at a time, so the first slice of a huge list reads only a slice of it', () => {
+    // A lazily parsed Bundle parses an entry when it is read: count the reads of each element.
+    const read = new Set<string>();
+    const entries = Array.from({ length: 10_000 }, (_, i) => ({ resource: { id: `p${i}` } }));
+    const entry = new Proxy(entries, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) read.add(key);
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const run = searchDocument({ resourceType: 'Bundle', entry }, { query: 'p1', regex: false, chunkSize: 100 });
+    const first = run.next().value;
+    assert.ok(first.count > 0, 'the first slice already found a match');
+    assert.ok(read.size <= 100, `the first slice read ${read.size} entries`);
+    let step = run.next();
+    while (!step.done) step = run.next();
+    const last = step.value;
+    assert.equal(read.size, 10_000);
+    assert.equal(last.count, searchAll({ entry: entries }, { query: 'p1', regex: false }).count);
+  });
+
   it('property: the count equals a brute-force count of matching keys and leaves', () => {
     const brute = (v: unknown, re: RegExp): number => {
       if (Array.isArray(v)) return v.reduce<number>((n, c) => n + brute(c, re), 0);
