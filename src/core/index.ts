@@ -125,6 +125,7 @@ export {
 
 // API client
 export {
+  inTokenContext,
   mayRetryAfter401,
   OpenEmrClient,
   type ApiResponse,

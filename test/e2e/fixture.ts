@@ -117,6 +117,10 @@ export async function openActivity(title: string): Promise<void> {
     .catch(() => false);
   if (!alreadyOpen) await item.click();
   await sidebar.locator('.composite.title', { hasText: title }).waitFor({ timeout: UI_TIMEOUT_MS });
+  // The History view shares the side bar with the Servers tree: collapsed, it leaves the tree the height
+  // the tests read rows in (the tree draws only the rows that fit).
+  const history = sidebar.locator('.pane-header[aria-expanded="true"]', { hasText: /^History/ });
+  if (title === 'OpenEMR' && (await history.count()) > 0) await history.first().click();
 }
 
 /** The side-bar view pane whose header reads `viewTitle` (e.g. "Servers"). */

@@ -29,10 +29,13 @@ describe('writes and export (UI)', function () {
       await expandRow('Patients', { counted: true });
       const patient = serverTreeRow(/^[^\n,]+, [^\n]+\n?.*\d{4}-\d{2}-\d{2} · (Male|Female)/);
       await patient.click({ button: 'right' });
-      await page()
+      const edit = page()
         .locator('.monaco-menu .action-label', { hasText: /^Edit$/ })
-        .first()
-        .click();
+        .first();
+      await edit.click();
+      // A click that lands while the menu is still laying out only highlights the item: Enter runs it.
+      await page().waitForTimeout(1_000);
+      if (await edit.isVisible().catch(() => false)) await page().keyboard.press('Enter');
       const tab = page().locator('.tabs-container .tab.active', { hasText: '.json' });
       await tab.waitFor({ timeout: 30_000 });
       await page().locator('.monaco-editor .view-lines', { hasText: '"city"' }).first().waitFor({ timeout: 30_000 });

@@ -111,13 +111,25 @@ function forward(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () => resolve(asReverseProxy(upstream, self, res.statusCode ?? 502, res.headers, Buffer.concat(chunks))));
         res.on('error', reject);
       },
     );
     out.on('error', reject);
     out.end(body);
   });
+}
+
+/**
+ * As a reverse proxy does: redirects and the sign-in pages' form actions that name the simulator name this
+ * server instead, so a browser walking the authorize flow stays on this side (and its secrets are seen here).
+ */
+function asReverseProxy(upstream: string, self: string, status: number, headers: http.IncomingHttpHeaders, body: Buffer) {
+  const location = headers.location;
+  if (location?.startsWith(upstream)) headers = { ...headers, location: self + location.slice(upstream.length) };
+  if (/text\/html/i.test(headers['content-type'] ?? '') && body.includes(upstream))
+    body = Buffer.from(body.toString('utf8').replaceAll(upstream, self));
+  return { status, headers, body };
 }
 
 /** Writes an upstream answer back unchanged (hop-by-hop headers and the length are recomputed by Node). */

@@ -494,8 +494,8 @@ describe('explorer (Servers tree)', function () {
       'openRaw',
       'copyId',
       'copyCurl',
-      'copySnippet',
       'refresh',
+      'copySnippet',
       'editRecord',
       'deleteRecord',
     ]);

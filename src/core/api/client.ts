@@ -184,12 +184,15 @@ export class OpenEmrClient {
     let res = await send(token);
     let retried = false;
     const route = matchRoute(method, relative);
-    const context = (): ClassifyContext => ({
-      endpoint,
-      requiredScope: route?.scope,
-      requiredScopeV1: route?.scopeV1,
-      tokenScopes: this.tokens?.grantedScopes?.(),
-    });
+    const context = (): ClassifyContext => {
+      const tokenScopes = this.tokens?.grantedScopes?.();
+      return {
+        endpoint,
+        requiredScope: inTokenContext(route?.scope, tokenScopes),
+        requiredScopeV1: inTokenContext(route?.scopeV1, tokenScopes),
+        tokenScopes,
+      };
+    };
     if (
       res.status === 401 &&
       token &&
@@ -331,4 +334,17 @@ export class OpenEmrClient {
     const res = await this.request('GET', '/api/version', undefined, { signal, anonymous: !this.tokens });
     return parseVersion(this.unwrap(res));
   }
+}
+
+/**
+ * The catalog names a resource scope in its user/ form; a backend (system/) or patient token needs the
+ * same scope in its own context, and that is the one a fix should name.
+ */
+export function inTokenContext(scope: string | undefined, tokenScopes: readonly string[] | undefined): string | undefined {
+  if (!scope?.startsWith('user/') || !tokenScopes) return scope;
+  const has = (context: string) => tokenScopes.some((s) => s.startsWith(`${context}/`));
+  if (has('user')) return scope;
+  if (has('system')) return `system/${scope.slice('user/'.length)}`;
+  if (has('patient')) return `patient/${scope.slice('user/'.length)}`;
+  return scope;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   discover,
   HttpClient,
+  inTokenContext,
   MemorySecretStore,
   OAuthClient,
   OpenEmrClient,
@@ -252,3 +253,13 @@ for (const flavor of [7, 8] as const) {
     });
   });
 }
+
+describe('core/api/client: the scope a fix names', () => {
+  it("is in the token's own context: system/ for a backend token, patient/ for a patient token", () => {
+    assert.equal(inTokenContext('user/Binary.read', ['system/*.$export', 'system/Patient.read']), 'system/Binary.read');
+    assert.equal(inTokenContext('user/Observation.rs', ['openid', 'patient/Patient.rs']), 'patient/Observation.rs');
+    assert.equal(inTokenContext('user/patient.read', ['user/encounter.read', 'system/Patient.read']), 'user/patient.read');
+    assert.equal(inTokenContext('system/*.$export', ['user/patient.read']), 'system/*.$export');
+    assert.equal(inTokenContext('user/patient.read', undefined), 'user/patient.read');
+  });
+});
