@@ -21,10 +21,10 @@ export function activate(context: vscode.ExtensionContext): SignInApi & { explor
   registerLogCommands(context, log);
   const services = createServices(context, log);
   const signIn = registerSignIn(context, services);
-  registerViewer(context, log, services.viewerFetcher);
+  const viewer = registerViewer(context, log, services.viewerFetcher);
   const explorer = registerExplorer(context, services);
   const requests = registerRequests(context, services, explorer.view);
-  registerDocuments(context, services, explorer.provider);
+  registerDocuments(context, services, explorer.provider, viewer);
   registerExport(context, services);
   registerSetupState(context, services, explorer.view);
   // The activation benchmark reads this line: wall time, and the CPU time (less sensitive to a loaded machine).

@@ -28,6 +28,7 @@ import {
 import type { AuthServices } from '../auth/createServices';
 import type { ExplorerNode } from '../explorer/nodes/base';
 import type { ExplorerProvider } from '../explorer/provider';
+import type { ViewerController } from '../viewer/register';
 import { refreshTargetOf, rowsChangedBy } from './targets';
 import { newDocumentPath, parseDocumentPath, recordDocumentPath, schemaPath, type DocumentAddress } from './uriPaths';
 
@@ -91,6 +92,7 @@ export class RecordDocuments implements vscode.FileSystemProvider, vscode.Dispos
   constructor(
     private readonly services: AuthServices,
     private readonly explorer: ExplorerProvider,
+    private readonly viewer: Pick<ViewerController, 'refreshPath'>,
   ) {
     this.disposables = [
       vscode.workspace.registerFileSystemProvider(SCHEME, this, { isCaseSensitive: true }),
@@ -295,7 +297,8 @@ export class RecordDocuments implements vscode.FileSystemProvider, vscode.Dispos
 
   /**
    * Refreshes the tree row a write started from (its list after a delete); without one, the loaded rows of
-   * that record or list (a record reloads itself, a list fetches its first page again).
+   * that record or list (a record reloads itself, a list fetches its first page again); and the viewer
+   * panels showing that record or list.
    */
   async refreshAfterWrite(
     serverId: string,
@@ -308,6 +311,7 @@ export class RecordDocuments implements vscode.FileSystemProvider, vscode.Dispos
     const nodes = start ? [start] : server ? rowsChangedBy(server, kind, apiPath) : [];
     for (const node of nodes)
       await vscode.commands.executeCommand('openemr.explorer.refresh', node).then(undefined, () => undefined);
+    await this.viewer.refreshPath(serverId, apiPath);
   }
 
   /** After a command saved `text` to OpenEMR, the editor's own save stores it without a second request. */

@@ -17,6 +17,7 @@ import {
 } from '../core';
 import type { AuthServices } from '../auth/createServices';
 import type { ExplorerProvider } from '../explorer/provider';
+import type { ViewerController } from '../viewer/register';
 import { orCancel, pickServer, registerArgCommand, stringArg, type CommandArgs } from '../commands/commandSupport';
 import { RecordDocuments, SCHEME, type SaveResult } from './recordDocuments';
 import { nodeTarget, type NodeTarget } from './targets';
@@ -143,8 +144,9 @@ export function registerDocuments(
   context: vscode.ExtensionContext,
   services: AuthServices,
   explorer: ExplorerProvider,
+  viewer: Pick<ViewerController, 'refreshPath'>,
 ): RecordDocuments {
-  const docs = new RecordDocuments(services, explorer);
+  const docs = new RecordDocuments(services, explorer, viewer);
   context.subscriptions.push(
     docs,
     registerArgCommand(services, 'openemr.editRecord', async (args) => {

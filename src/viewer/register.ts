@@ -8,6 +8,8 @@ import { ViewerPanels } from './viewerPanels';
 export interface ViewerController {
   /** Wires the authenticated GET used by `{ serverId, path }` and by FHIR reference links. */
   setFetcher(fetcher: ViewerFetcher | undefined): void;
+  /** Fetches again every open panel showing `path` of the server (after a write); returns how many. */
+  refreshPath(serverId: string, path: string): Promise<number>;
 }
 
 export function registerViewer(
@@ -32,5 +34,8 @@ export function registerViewer(
       panels.openInEditor(arg).catch(reportFailure),
     ),
   );
-  return { setFetcher: (f) => panels.setFetcher(f) };
+  return {
+    setFetcher: (f) => panels.setFetcher(f),
+    refreshPath: (serverId, path) => panels.refreshPath(serverId, path).catch(() => 0),
+  };
 }

@@ -62,6 +62,30 @@ export class ViewerPanels implements vscode.WebviewPanelSerializer {
     };
   }
 
+  /**
+   * After a write: every panel fetched from `path` of the server (with any query) shows the server's
+   * version again. A record deleted since shows OpenEMR's answer to the GET, as any error answer does.
+   */
+  async refreshPath(serverId: string, path: string): Promise<number> {
+    const showing = [...this.panels.values()].filter((p) => {
+      const source = p.document?.source;
+      return source?.serverId === serverId && (source.path === path || source.path.startsWith(`${path}?`));
+    });
+    for (const panel of showing) {
+      const previous = panel.document!;
+      const fetched = await this.fetch(serverId, previous.source!.path);
+      const bytes = fetched.bytes;
+      await this.show(panel, {
+        ...previous,
+        docId: randomUUID(),
+        bytes,
+        request: fetched.request,
+        keepInline: this.store.keepsInline(bytes),
+      });
+    }
+    return showing.length;
+  }
+
   async openInEditor(arg: unknown): Promise<OpenInEditorResult> {
     const a = (typeof arg === 'object' && arg !== null ? arg : {}) as { panelId?: unknown; saveTo?: unknown };
     const panel = typeof a.panelId === 'string' ? this.panels.get(a.panelId) : this.lastActive;

@@ -41,16 +41,27 @@ describe('writes and export (UI)', function () {
       await page().locator('.monaco-editor .view-lines', { hasText: '"city"' }).first().waitFor({ timeout: 30_000 });
 
       await page().locator('.monaco-editor .view-lines').first().click();
-      await page().keyboard.press('Control+f');
-      await page().keyboard.type('"city": "');
-      await page().keyboard.press('Escape');
-      await page().keyboard.press('ArrowRight');
-      await page().keyboard.press('Shift+End');
-      await page().keyboard.type('E2E Town",');
-      await waitFor(async () => (await page().locator('.tabs-container .tab.active.dirty').count()) === 1, 10_000, 'a dirty tab');
-
-      await page().keyboard.press('Control+s');
+      // Change the city through Replace (a regular expression), clicking the widget's buttons: keys typed
+      // into a busy workbench can land before the widget has focus.
+      await page().keyboard.press('Control+h');
+      const find = page().locator('.editor-widget.find-widget.visible');
+      await find.waitFor({ timeout: 15_000 });
+      const regex = find.locator('.codicon-regex').first();
+      if ((await regex.getAttribute('aria-checked')) !== 'true') await regex.click();
+      await find.locator('.find-part textarea, .find-part input').first().fill('"city": "[^"]*"');
+      await find.locator('.replace-part textarea, .replace-part input').first().fill('"city": "E2E Town"');
+      await waitFor(async () => /1 of 1/.test(await find.innerText()), 15_000, 'the find widget to match the city');
+      await find.locator('.codicon-find-replace-all').first().click();
+      await find.locator('.codicon-widget-close').first().click();
+      // A browser-based VS Code auto-saves after a second by default: that save asks with the same modal.
+      // Ctrl+S only when no save has started on its own.
       const dialog = page().locator('.monaco-dialog-box');
+      await waitFor(
+        async () => (await dialog.count()) > 0 || (await page().locator('.tabs-container .tab.active.dirty').count()) === 1,
+        10_000,
+        'the change',
+      );
+      if ((await dialog.count()) === 0) await page().keyboard.press('Control+s');
       await dialog.waitFor({ timeout: 30_000 });
       assert.match(await dialog.innerText(), /Save 1 change to OpenEMR \(PUT \/api\/patient\/[0-9a-f-]+\)\?/);
       assert.match(await dialog.innerText(), /city: .* → "E2E Town"/);

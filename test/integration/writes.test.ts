@@ -81,6 +81,19 @@ describe('writes: records as documents', function () {
     await closeAllEditors();
   });
 
+  it('a save fetches again the viewer panels that show the record', async () => {
+    const path = `/api/patient/${puuid}`;
+    const { panelId } = await executeCommand<{ panelId: string }>('openemr.openInViewer', { serverId, path });
+    const uri = await edit(serverId, path);
+    await setField(uri, 'city', 'Viewer Town');
+    assert.equal((await save(uri, { confirm: true })).status, 200);
+    // The panel's document, as "Open in Editor" gives it: the server's version after the save.
+    await executeCommand('openemr.viewer.openInEditor', { panelId });
+    const shown = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(shown, /"city": "Viewer Town"/);
+    await closeAllEditors();
+  });
+
   it('a refused validation: diagnostics on the field, the text kept, the server unchanged', async () => {
     const uri = await edit(serverId, `/api/patient/${puuid}`);
     const dob = fieldOf(uri, 'DOB');
