@@ -41,7 +41,7 @@ export function registerRequests(
     tests,
     adoptPlainHttpFiles(),
     vscode.window.createTreeView('openemr.history', { treeDataProvider: historyView }),
-    runner.onDidSend(() => historyView.refresh()),
+    runner.onDidSend(() => historyView.refreshSoon()),
     new SendRequestCommand(services, runner, context.workspaceState, selection).register(),
     ...registerEditorFeatures(services, servers),
     ...registerFileCommands(services, files, tests),

@@ -41,11 +41,20 @@ export function quickInput(): Locator {
 
 /** Runs a command by its palette title, e.g. "OpenEMR: Show Log". */
 export async function runCommand(title: string): Promise<void> {
-  await page().keyboard.press('F1');
   const input = quickInput().locator('input');
-  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  await input.fill(`>${title}`);
-  await pickRow(title).waitFor({ timeout: UI_TIMEOUT_MS });
+  // The palette closes when something takes the focus while it opens (an editor or view the extension
+  // reveals after a write): open it again, twice at most.
+  for (let attempt = 1; ; attempt++) {
+    await page().keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      await pickRow(title).waitFor({ timeout: UI_TIMEOUT_MS });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   await page().keyboard.press('Enter');
 }
 

@@ -89,6 +89,7 @@ export async function addServerAndSignIn(serverName: string, clientName: string,
   await answerInput(serverName);
   // Add Server stores the profile and probes the server after the last prompt: wait for its row.
   await openActivity('OpenEMR');
+  await collapseServers();
   await serverTreeRow(serverName).waitFor({ timeout: 30_000 });
 
   await runCommand('OpenEMR: Register Client');
@@ -119,8 +120,30 @@ export async function addServerAndSignIn(serverName: string, clientName: string,
   );
 }
 
+/**
+ * Collapses every row of the Servers tree (its title's Collapse All): servers an earlier test left expanded
+ * would push a new server's row below the fold, where the tree does not draw it.
+ */
+export async function collapseServers(): Promise<void> {
+  const pane = viewPane('Servers');
+  await pane.locator('.pane-header').hover();
+  await pane
+    .locator('.pane-header .action-label[aria-label*="Collapse All"]')
+    .first()
+    .click({ timeout: 5_000 })
+    .catch(() => undefined);
+}
+
 /** Best effort: removes the server, so later UI tests start from the welcome view. */
 export async function removeServerThroughUi(serverName: string): Promise<void> {
+  // A dialog left open by a failed test blocks the palette: dismiss it first.
+  const dialog = page().locator('.monaco-dialog-box');
+  if (await dialog.isVisible().catch(() => false))
+    await dialog
+      .locator('.monaco-button', { hasText: /^(Cancel|Don't Save)$/ })
+      .first()
+      .click()
+      .catch(() => undefined);
   await page().keyboard.press('Escape');
   await runCommand('OpenEMR: Remove Server');
   await pickIfAsked(serverName);

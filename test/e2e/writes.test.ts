@@ -5,7 +5,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { answerInput, notification, page, pickItem, runCommand, screenshot, simUrl, waitFor } from './fixture';
-import { addServerAndSignIn, enableClientAsAdmin, expandRow, pickIfAsked, removeServerThroughUi, serverTreeRow } from './servers';
+import {
+  addServerAndSignIn,
+  collapseServers,
+  enableClientAsAdmin,
+  expandRow,
+  pickIfAsked,
+  removeServerThroughUi,
+  serverTreeRow,
+} from './servers';
 
 async function sim(pathname: string, body: unknown): Promise<void> {
   const res = await fetch(`${simUrl()}/__sim/${pathname}`, {
@@ -74,7 +82,7 @@ describe('writes and export (UI)', function () {
       );
       assert.equal(await notification(/refused|Failed to save/).count(), 0);
       await screenshot('writes-saved');
-      await page().keyboard.press('Control+w');
+      await runCommand('View: Revert and Close Editor');
     });
   });
 
@@ -94,6 +102,7 @@ describe('writes and export (UI)', function () {
       await answerInput(simUrl());
       await answerInput('default');
       await answerInput(SERVER);
+      await collapseServers();
       await serverTreeRow(SERVER).waitFor({ timeout: 30_000 });
       await runCommand('OpenEMR: Register Client');
       await pickIfAsked(SERVER);

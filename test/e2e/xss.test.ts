@@ -116,7 +116,17 @@ describe('XSS corpus (UI)', function () {
     await answerInput(LNAME);
     const rowsOf = (): Promise<string[]> => viewPane('Servers').locator('.monaco-list-row').allInnerTexts();
     await waitFor(async () => (await rowsOf()).some((t) => t.startsWith(LNAME)), 60_000, 'the hostile patients');
-    const texts = (await rowsOf()).filter((t) => t.startsWith(LNAME));
+    // The tree draws only the rows that fit: scroll through the list and collect every row drawn on the way.
+    const drawn = new Set<string>();
+    const list = viewPane('Servers').locator('.monaco-list').first();
+    await list.hover();
+    for (let step = 0; step < 8; step++) {
+      for (const text of await rowsOf()) drawn.add(text);
+      await page().mouse.wheel(0, 300);
+      await page().waitForTimeout(150);
+    }
+    await page().mouse.wheel(0, -100_000);
+    const texts = [...drawn].filter((t) => t.startsWith(LNAME));
     const shown = XSS_CORPUS.filter((p) =>
       texts.some((t) => t.includes(p.slice(0, 40).replace(/\s+/g, ' ').trim().slice(0, 20))),
     );

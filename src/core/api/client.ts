@@ -183,8 +183,9 @@ export class OpenEmrClient {
     let token = useToken ? await this.tokens!.getAccessToken(opts.signal) : undefined;
     let res = await send(token);
     let retried = false;
-    const route = matchRoute(method, relative);
+    // Only an error answer is explained with the route's scope: the catalog is not searched for the others.
     const context = (): ClassifyContext => {
+      const route = matchRoute(method, relative);
       const tokenScopes = this.tokens?.grantedScopes?.();
       return {
         endpoint,
@@ -210,15 +211,20 @@ export class OpenEmrClient {
         retried = true;
       }
     }
-    return this.toApiResponse<T>(res, context(), retried);
+    return this.toApiResponse<T>(res, endpoint, context, retried);
   }
 
-  private toApiResponse<T>(res: HttpResponse, ctx: ClassifyContext, retried: boolean): ApiResponse<T> {
-    const envelope = ctx.endpoint === 'fhir' ? undefined : readEnvelope<T>(res.json);
+  private toApiResponse<T>(
+    res: HttpResponse,
+    endpoint: ClassifyContext['endpoint'],
+    context: () => ClassifyContext,
+    retried: boolean,
+  ): ApiResponse<T> {
+    const envelope = endpoint === 'fhir' ? undefined : readEnvelope<T>(res.json);
     let error: OpenEmrError | undefined;
-    if (isFailure(res)) error = classifyResponse(res, ctx);
+    if (isFailure(res)) error = classifyResponse(res, context());
     else if (envelope?.validationErrors || envelope?.internalErrors)
-      error = classifyResponse({ ...res, status: envelope.validationErrors ? 400 : 500 }, ctx);
+      error = classifyResponse({ ...res, status: envelope.validationErrors ? 400 : 500 }, context());
     return {
       ok: !error,
       status: res.status,

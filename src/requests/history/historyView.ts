@@ -33,8 +33,17 @@ export class HistoryProvider implements vscode.TreeDataProvider<Node> {
     private readonly servers: ServerStore,
   ) {}
 
+  private pending: NodeJS.Timeout | undefined;
+
   refresh(): void {
+    clearTimeout(this.pending);
+    this.pending = undefined;
     this.changed.fire(undefined);
+  }
+
+  /** After each answer: a burst of requests (Send All, a script) redraws the view once, not per request. */
+  refreshSoon(): void {
+    this.pending ??= setTimeout(() => this.refresh(), 250);
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
