@@ -66,6 +66,8 @@ export function redactText(text: string, knownSecrets: Iterable<string> = []): s
 
 /** A URL with the values of secret query parameters removed; for log lines and error messages. */
 export function redactUrl(url: string): string {
+  // Secrets live in the query or the user-info part: a URL with neither has nothing to remove.
+  if (!url.includes('?') && !url.includes('@')) return url;
   try {
     const parsed = new URL(url);
     parsed.username = '';

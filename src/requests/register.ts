@@ -28,7 +28,8 @@ export function registerRequests(
   services: AuthServices,
   tree: vscode.TreeView<ExplorerNode>,
 ): RequestsApi {
-  const history = new HistoryStore(context.globalStorageUri.fsPath);
+  // Writes wait a quarter second, so that a burst of requests (Send All, a script) costs one write.
+  const history = new HistoryStore(context.globalStorageUri.fsPath, undefined, 250);
   const runner = new RequestRunner(services, history);
   const selection = treeSelection(tree);
   const servers = new ServerChoice(services, context.workspaceState, () => selection().serverId);

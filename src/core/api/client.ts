@@ -129,6 +129,7 @@ export interface OpenEmrClientOptions {
 export class OpenEmrClient {
   readonly http: HttpClient;
   private readonly tokens?: TokenSource;
+  private base: { apis: string; path: string } | undefined;
 
   constructor(opts: OpenEmrClientOptions) {
     this.http = opts.http;
@@ -137,7 +138,9 @@ export class OpenEmrClient {
 
   /** `/api/...`, `/fhir/...`, `/portal/...` (relative to /apis/{site}), or an absolute URL under /apis/{site}. */
   resolve(path: string, query?: Record<string, QueryValue>): { url: string; relative: string } {
-    const base = serverUrls(this.http.server).apis;
+    // The profile of an HttpClient never changes: its base is worked out once.
+    this.base ??= { apis: serverUrls(this.http.server).apis, path: new URL(serverUrls(this.http.server).apis).pathname };
+    const base = this.base.apis;
     let relative = path;
     if (/^https?:\/\//i.test(path)) {
       if (!path.startsWith(`${base}/`))
@@ -150,7 +153,7 @@ export class OpenEmrClient {
     }
     const url = new URL(base + relative);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-    return { url: url.toString(), relative: url.pathname.slice(new URL(base).pathname.length) };
+    return { url: url.toString(), relative: url.pathname.slice(this.base.path.length) };
   }
 
   async request<T = unknown>(

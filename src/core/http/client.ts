@@ -93,7 +93,8 @@ export function parseJsonBody(text: string, contentType: string): { isJson: bool
   const trimmed = text.trim();
   const looksJson = /json/i.test(contentType) || /^[[{"]/.test(trimmed) || trimmed === 'null';
   if (!trimmed || !looksJson) return { isJson: false, json: undefined };
-  if (jsonDepth(trimmed) > MAX_JSON_DEPTH)
+  // Each level takes an opening and a closing character: shorter text cannot nest too deeply.
+  if (trimmed.length > 2 * MAX_JSON_DEPTH && jsonDepth(trimmed) > MAX_JSON_DEPTH)
     return { isJson: false, json: undefined, jsonProblem: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   try {
     return { isJson: true, json: JSON.parse(trimmed) as unknown };

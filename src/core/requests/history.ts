@@ -67,6 +67,7 @@ export class HistoryStore {
   constructor(
     private readonly dir: string,
     private readonly limit = HISTORY_LIMIT,
+    private readonly writeDelayMs = 0,
   ) {
     this.file = path.join(dir, 'request-history.json');
   }
@@ -138,14 +139,16 @@ export class HistoryStore {
   }
 
   /**
-   * Changes apply to the history in memory at once; writes run one after the other, and changes made while
-   * one is waiting share it (a burst of requests costs one write). Each write replaces the file in one rename.
+   * Changes apply to the history in memory at once; writes run one after the other, at most one per
+   * `writeDelayMs`, and changes made while one is waiting share it (a burst of requests costs one write).
+   * Each write replaces the file in one rename.
    */
   private async change(edit: (data: HistoryFile) => void): Promise<void> {
     const data = await this.load();
     edit(data);
     if (!this.pending) {
       const write = this.writing.then(async () => {
+        if (this.writeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.writeDelayMs));
         this.pending = undefined;
         await this.write(data);
       });
