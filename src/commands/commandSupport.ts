@@ -142,6 +142,11 @@ export async function showActions(
   await actions.find((a) => a.title === chosen)?.run();
 }
 
+/** Shows an error with its fix as the first button (Sign In, Register Client...), then Diagnose and Show Log. */
+export function showErrorWithFixes(err: unknown, serverId?: string): void {
+  void showActions(vscode.window.showErrorMessage, describeError(err), actionsFor(err, serverId));
+}
+
 /** The server a command works on, once known (for the buttons of an error message). */
 export interface CommandTarget {
   serverId?: string;

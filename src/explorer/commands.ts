@@ -5,6 +5,7 @@
  * and returns a result without secrets.
  */
 import * as vscode from 'vscode';
+import { actionsFor } from '../commands/commandSupport';
 import { fillPath, isOpenEmrError } from '../core';
 import { curlFor } from './curl';
 import { ExplorerNode } from './nodes/base';
@@ -86,6 +87,7 @@ export class ExplorerCommands {
       'openemr.explorer.refresh': (arg) => this.refresh(arg),
       'openemr.explorer.loadMore': (arg) => this.loadMore(arg),
       'openemr.explorer.retry': (arg) => this.retry(arg),
+      'openemr.explorer.fixError': (arg) => this.fixError(arg),
       'openemr.explorer.searchPatients': (arg) => this.searchPatients(arg),
       'openemr.explorer.clearSearch': (arg) => this.clearSearch(arg),
       'openemr.explorer.open': (arg) => this.open(arg),
@@ -154,8 +156,31 @@ export class ExplorerCommands {
     return { retried: target.id };
   }
 
+  /** Runs the first fix an error row names (Sign In, Register Client...), or the setup doctor when it names none. */
+  private async fixError(arg: unknown): Promise<{ ran: string }> {
+    if (!(arg instanceof ErrorNode)) throw new Error('Run the fix needs an error node.');
+    const [first] = actionsFor(arg.error, serverOf(arg.target)?.serverId);
+    await first!.run();
+    return { ran: first!.title };
+  }
+
+  /** The server a palette command means: the only one, the one selected in the tree, or the one picked. */
+  private async chosenServer(arg: unknown): Promise<ServerNode | undefined> {
+    const servers = this.provider.servers();
+    if (arg !== undefined || servers.length <= 1) return this.serverNode(arg);
+    const selected = this.view.selection[0];
+    const fromSelection = selected ? serverOf(selected) : undefined;
+    if (fromSelection) return fromSelection;
+    const picked = await vscode.window.showQuickPick(
+      servers.map((server) => ({ label: server.name, server })),
+      { title: 'Which server?', ignoreFocusOut: true },
+    );
+    return picked?.server;
+  }
+
   private async searchPatients(arg: unknown): Promise<{ serverId: string; filter: string } | undefined> {
-    const server = this.serverNode(arg);
+    const server = await this.chosenServer(arg);
+    if (!server) return undefined;
     const patients = server.patients;
     if (!patients) throw new Error(`Sign in to ${server.name} first.`);
     let query = (arg as { query?: unknown } | undefined)?.query;

@@ -1,5 +1,6 @@
 /** Registers the JSON viewer: its commands and the serializer that restores panels after a reload. */
 import * as vscode from 'vscode';
+import { showErrorWithFixes } from '../commands/commandSupport';
 import { DocumentStore } from './documentStore';
 import type { ViewerFetcher } from './fetcher';
 import { viewerViewType } from './viewerPanel';
@@ -24,7 +25,7 @@ export function registerViewer(
   const reportFailure = (error: unknown): never => {
     const text = error instanceof Error ? error.message : String(error);
     log.warn(`viewer: ${text}`);
-    void vscode.window.showErrorMessage(text);
+    showErrorWithFixes(error);
     throw error;
   };
   context.subscriptions.push(

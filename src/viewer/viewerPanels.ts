@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { showErrorWithFixes } from '../commands/commandSupport';
 import type { DocumentStore } from './documentStore';
 import type { ViewerFetcher } from './fetcher';
 import { openInEditor, type OpenInEditorResult } from './openInEditor';
@@ -226,7 +227,7 @@ export class ViewerPanels implements vscode.WebviewPanelSerializer {
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       this.log.warn(`viewer: ${message.type} failed: ${text}`);
-      void vscode.window.showErrorMessage(text);
+      showErrorWithFixes(error, panel.document?.serverId);
     }
   }
 

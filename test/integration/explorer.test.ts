@@ -327,7 +327,19 @@ describe('explorer (Servers tree)', function () {
       'the loaded rows stay',
     );
     assert.ok((await rows(server.node)).length > 0, 'the server still lists its groups');
-    assert.deepEqual(menu(failed[0]!.item.contextValue, true), ['retry']);
+    assert.deepEqual(menu(failed[0]!.item.contextValue, true), ['fixError', 'retry']);
+    // The fix of a revoked token is Sign In: the row's wrench starts it (its first prompt is dismissed here).
+    const fixing = executeCommand<{ ran: string }>('openemr.explorer.fixError', failed[0]!.node);
+    let settled = false;
+    void fixing.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (let i = 0; i < 40 && !settled; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    assert.deepEqual(await fixing, { ran: 'Sign In' });
     const errored = await serverRow(serverId, /^error$/);
     assert.equal(errored.item.contextValue, 'server.error');
     assert.match(String(errored.item.tooltip), /could not be refreshed/);

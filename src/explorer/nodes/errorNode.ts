@@ -32,6 +32,8 @@ export class ErrorNode extends ExplorerNode {
       tooltip.appendText(this.error.explanation);
       tooltip.appendMarkdown('\n\n**Fix:** ');
       tooltip.appendText(this.error.fix);
+      tooltip.appendMarkdown('\n\n$(tools) runs the fix; a click retries.');
+      tooltip.supportThemeIcons = true;
     } else tooltip.appendText(this.message);
     item.tooltip = tooltip;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { removeTokenLines, starterFile } from '../../core/requests/checks';
 import type { AuthServices } from '../../auth/createServices';
-import { pickServer, registerArgCommand, stringArg, type CommandArgs } from '../../commands/commandSupport';
+import { pickServer, registerArgCommand, showErrorWithFixes, stringArg, type CommandArgs } from '../../commands/commandSupport';
 import { showInViewer } from '../sendCommand';
 import { LANGUAGE_ID, parsed } from './documents';
 import type { FileRunner } from './fileRunner';
@@ -43,7 +43,7 @@ export function registerFileCommands(services: AuthServices, files: FileRunner, 
     );
     if (run.outcome && run.args && args?.show !== false) await showInViewer(run.outcome, run.args.serverId);
     const failed = run.assertions.filter((a) => !a.passed);
-    if (run.error) void vscode.window.showErrorMessage(run.error.message);
+    if (run.error) showErrorWithFixes(run.error, run.args?.serverId);
     else if (failed.length) void vscode.window.showWarningMessage(`Assertion failed: ${failed.map((a) => a.message).join('; ')}`);
     return {
       name: run.block.name,

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HistoryEntry } from '../../core/requests/history';
 import type { AuthServices } from '../../auth/createServices';
-import { registerArgCommand, stringArg, type CommandArgs } from '../../commands/commandSupport';
+import { registerArgCommand, showErrorWithFixes, stringArg, type CommandArgs } from '../../commands/commandSupport';
 import { LANGUAGE_ID } from '../files/documents';
 import type { RequestRunner } from '../runner';
 import { showInViewer } from '../sendCommand';
@@ -48,7 +48,7 @@ export function registerHistoryCommands(
         return await run(await entryOf(arg, args), args, interactive);
       } catch (err) {
         if (!interactive) throw err;
-        void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+        showErrorWithFixes(err);
         return undefined;
       }
     });
