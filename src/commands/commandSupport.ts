@@ -143,8 +143,8 @@ export async function showActions(
 }
 
 /** Shows an error with its fix as the first button (Sign In, Register Client...), then Diagnose and Show Log. */
-export function showErrorWithFixes(err: unknown, serverId?: string): void {
-  void showActions(vscode.window.showErrorMessage, describeError(err), actionsFor(err, serverId));
+export function showErrorWithFixes(err: unknown, serverId?: string, extra: ErrorAction[] = []): void {
+  void showActions(vscode.window.showErrorMessage, describeError(err), actionsFor(err, serverId, extra));
 }
 
 /** The server a command works on, once known (for the buttons of an error message). */
@@ -179,7 +179,7 @@ export function registerArgCommand<R>(
       if (err instanceof Cancelled) return undefined;
       services.log.warn(`${id} failed: ${describeError(err)}`);
       if (!target.interactive) throw isOpenEmrError(err) ? new CommandError(err) : err;
-      void showActions(vscode.window.showErrorMessage, describeError(err), actionsFor(err, target.serverId, target.actions));
+      showErrorWithFixes(err, target.serverId, target.actions);
       return undefined;
     }
   });

@@ -37,6 +37,13 @@ export function registerViewer(
   );
   return {
     setFetcher: (f) => panels.setFetcher(f),
-    refreshPath: (serverId, path) => panels.refreshPath(serverId, path).catch(() => 0),
+    // A panel that cannot be fetched again keeps what it showed; the write itself succeeded.
+    refreshPath: (serverId, path) =>
+      panels.refreshPath(serverId, path).catch((error: unknown) => {
+        log.warn(
+          `viewer: could not fetch ${path} again after a write: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return 0;
+      }),
   };
 }

@@ -73,16 +73,8 @@ export class ViewerPanels implements vscode.WebviewPanelSerializer {
       return source?.serverId === serverId && (source.path === path || source.path.startsWith(`${path}?`));
     });
     for (const panel of showing) {
-      const previous = panel.document!;
-      const fetched = await this.fetch(serverId, previous.source!.path);
-      const bytes = fetched.bytes;
-      await this.show(panel, {
-        ...previous,
-        docId: randomUUID(),
-        bytes,
-        request: fetched.request,
-        keepInline: this.store.keepsInline(bytes),
-      });
+      const { source, title } = panel.document!;
+      await this.show(panel, await this.toDocument({ kind: 'remote', serverId, path: source!.path, title }));
     }
     return showing.length;
   }

@@ -1,6 +1,7 @@
 // What the hardening suites share: tree access as VS Code reads it, timed outcomes of commands, and a line
 // printed by the harness (it keeps extension-host console lines with the test prefix).
 import * as vscode from 'vscode';
+import { USER_SCOPES } from '../unit/core/sim-helpers';
 import { activateExtension, executeCommand, simControl } from './helpers';
 import type { Outcome } from '../hostile/judge';
 
@@ -116,15 +117,5 @@ export function signInAdmin(serverId: string, scopes: string[]): Promise<unknown
   });
 }
 
-export const HARDENING_SCOPES = [
-  'openid',
-  'offline_access',
-  'api:oemr',
-  'api:fhir',
-  'user/patient.read',
-  'user/patient.write',
-  'user/encounter.read',
-  'user/Patient.read',
-  'user/Observation.read',
-  'user/Organization.read',
-];
+/** The unit tests' user scopes and user/Organization.read. */
+export const HARDENING_SCOPES = [...USER_SCOPES, 'user/Organization.read'];

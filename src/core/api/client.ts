@@ -139,7 +139,10 @@ export class OpenEmrClient {
   /** `/api/...`, `/fhir/...`, `/portal/...` (relative to /apis/{site}), or an absolute URL under /apis/{site}. */
   resolve(path: string, query?: Record<string, QueryValue>): { url: string; relative: string } {
     // The profile of an HttpClient never changes: its base is worked out once.
-    this.base ??= { apis: serverUrls(this.http.server).apis, path: new URL(serverUrls(this.http.server).apis).pathname };
+    if (!this.base) {
+      const apis = serverUrls(this.http.server).apis;
+      this.base = { apis, path: new URL(apis).pathname };
+    }
     const base = this.base.apis;
     let relative = path;
     if (/^https?:\/\//i.test(path)) {
