@@ -98,7 +98,7 @@ export const BULK_EXPORT_SCOPES = [
 ];
 
 /** A SMART v1 or v2 scope that reads Binary: OpenEMR serves each export file as a Binary. */
-const BINARY_READ = /^system\/(Binary|\*)\.(read|\*|c?rs?u?d?s?)$/;
+const BINARY_READ = /^system\/(Binary|\*)\.(read|\*|c?ru?d?s?)$/;
 
 const SYSTEM_SCOPE_FIX =
   'Sign in as a backend service: register a client with a key pair (private_key_jwt) and the system/ export scopes ' +

@@ -117,6 +117,9 @@ describe('bulk export', function () {
     assert.doesNotThrow(() => checkExportScopes('group', ['system/*.$export', 'system/Binary.read']));
     assert.doesNotThrow(() => checkExportScopes('patient', ['system/Patient.$export', 'system/Binary.rs']));
     assert.throws(() => checkExportScopes('group', ['system/*.$export']), /system\/Binary\.read to download the files/);
+    // A v2 scope without its r (search only) does not read.
+    assert.throws(() => checkExportScopes('group', ['system/*.$export', 'system/Binary.s']), /system\/Binary\.read/);
+    assert.doesNotThrow(() => checkExportScopes('group', ['system/*.$export', 'system/*.rs']));
   });
 
   it('reads Retry-After as seconds or a date', () => {
