@@ -69,14 +69,15 @@ async function pickGroup(services: AuthServices, serverId: string): Promise<stri
   const groups = ((res.body as { entry?: Array<{ resource?: { id?: string; name?: string; quantity?: number } }> })?.entry ?? [])
     .map((e) => e.resource)
     .filter((g): g is { id: string; name?: string; quantity?: number } => Boolean(g?.id));
-  if (!groups.length) return orCancel(await vscode.window.showInputBox({ prompt: 'Id of the FHIR Group to export' }));
+  if (!groups.length)
+    return orCancel(await vscode.window.showInputBox({ prompt: 'Id of the FHIR Group to export', ignoreFocusOut: true }));
   const picked = await vscode.window.showQuickPick(
     groups.map((g) => ({
       label: g.name ?? g.id,
       description: g.quantity === undefined ? undefined : `${g.quantity} members`,
       id: g.id,
     })),
-    { placeHolder: 'Which group?' },
+    { placeHolder: 'Which group?', ignoreFocusOut: true },
   );
   return orCancel(picked).id;
 }
@@ -99,7 +100,8 @@ export function registerExport(context: vscode.ExtensionContext, services: AuthS
       });
     const groupFromNode = target?.resourceType === 'Group' ? target.recordId : undefined;
     let level = (stringArg(args, 'level') as ExportLevel | undefined) ?? (groupFromNode ? 'group' : undefined);
-    if (!level && interactive) level = orCancel(await vscode.window.showQuickPick(LEVELS, { placeHolder: 'Export what?' })).level;
+    if (!level && interactive)
+      level = orCancel(await vscode.window.showQuickPick(LEVELS, { placeHolder: 'Export what?', ignoreFocusOut: true })).level;
     if (!level || !LEVELS.some((l) => l.level === level))
       throw new OpenEmrError('invalid-request', 'The argument "level" must be "system", "patient" or "group"', {
         fix: 'Pass { level: "system" | "patient" | "group" }.',
@@ -115,7 +117,7 @@ export function registerExport(context: vscode.ExtensionContext, services: AuthS
         const offered = await offeredTypes(services, serverId, level);
         const picked = await vscode.window.showQuickPick(
           offered.map((t) => ({ label: t })),
-          { canPickMany: true, placeHolder: 'Resource types (_type); pick none to export every type' },
+          { canPickMany: true, placeHolder: 'Resource types (_type); pick none to export every type', ignoreFocusOut: true },
         );
         types = orCancel(picked).map((p) => p.label);
       }
@@ -124,10 +126,13 @@ export function registerExport(context: vscode.ExtensionContext, services: AuthS
           await vscode.window.showInputBox({
             prompt: '_since: only resources changed after this instant (empty for everything)',
             placeHolder: '2026-01-01T00:00:00Z',
+            ignoreFocusOut: true,
             validateInput: (v) => (!v || !Number.isNaN(Date.parse(v)) ? undefined : 'An instant such as 2026-01-01T00:00:00Z'),
           }),
         ) || undefined;
-      folder ??= orCancel(await vscode.window.showInputBox({ prompt: 'Output folder', value: defaultFolder() }));
+      folder ??= orCancel(
+        await vscode.window.showInputBox({ prompt: 'Output folder', value: defaultFolder(), ignoreFocusOut: true }),
+      );
     }
     if (!folder)
       throw new OpenEmrError('invalid-request', 'The argument "folder" is required', {

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { answerInput, notification, page, pickItem, runCommand, screenshot, simUrl, waitFor } from './fixture';
+import { answerInput, notification, page, pickItem, quickInput, runCommand, screenshot, simUrl, waitFor } from './fixture';
 import {
   addServerAndSignIn,
   collapseServers,
@@ -122,7 +122,11 @@ describe('writes and export (UI)', function () {
       await runCommand('OpenEMR: Export (FHIR Bulk Data)');
       await pickIfAsked(SERVER);
       await pickItem('System');
+      // Each prompt by its placeholder: on a loaded machine a key sent before the next prompt is up is lost.
+      const prompt = (placeholder: string) => quickInput().locator(`input[placeholder^="${placeholder}"]`);
+      await prompt('Resource types').waitFor({ state: 'visible', timeout: 30_000 });
       await page().keyboard.press('Enter'); // no _type: every type
+      await prompt('2026-01-01').waitFor({ state: 'visible', timeout: 30_000 });
       await answerInput('');
       await answerInput(folder);
       const toast = notification('OpenEMR bulk export from Export E2E').first();
