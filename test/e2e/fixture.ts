@@ -120,12 +120,17 @@ export async function openActivity(title: string): Promise<void> {
   const item = page().locator(`.activitybar [aria-label^="${title}"]`).first();
   await item.waitFor({ timeout: UI_TIMEOUT_MS });
   const sidebar = page().locator('.part.sidebar');
-  const alreadyOpen = await sidebar
-    .locator('.composite.title', { hasText: title })
-    .isVisible()
-    .catch(() => false);
-  if (!alreadyOpen) await item.click();
-  await sidebar.locator('.composite.title', { hasText: title }).waitFor({ timeout: UI_TIMEOUT_MS });
+  const shown = sidebar.locator('.composite.title', { hasText: title });
+  // A click toggles the side bar: one that a freshly loaded window was about to show with this container would
+  // close it again, so look after each click.
+  for (let attempt = 1; !(await shown.isVisible().catch(() => false)); attempt++) {
+    await item.click();
+    const opened = await shown.waitFor({ timeout: attempt < 3 ? 5_000 : UI_TIMEOUT_MS }).then(
+      () => true,
+      () => false,
+    );
+    if (!opened && attempt >= 3) throw new Error(`the ${title} side bar did not open`);
+  }
   // The History view shares the side bar with the Servers tree: collapsed, it leaves the tree the height
   // the tests read rows in (the tree draws only the rows that fit).
   const history = sidebar.locator('.pane-header[aria-expanded="true"]', { hasText: /^History/ });
@@ -161,6 +166,25 @@ export async function screenshot(name: string): Promise<string> {
   return file;
 }
 
+/** The code-server of the shared workbench. */
+export function workbenchServer(): CodeServer {
+  if (!workbench) throw new Error('the e2e workbench is not running: run the suite with `npm run test:e2e`');
+  return workbench.server;
+}
+
+/** Waits until the workbench has loaded and shows the installed extension's activity-bar item. */
+async function workbenchLoaded(on: Page): Promise<void> {
+  await on.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  // The extension's activity-bar item proves the workbench has loaded the installed extension.
+  await on.locator('.activitybar [aria-label^="OpenEMR"]').first().waitFor({ timeout: 90_000 });
+}
+
+/** Reloads the window, as *Developer: Reload Window* does: a new extension host, the same user data. */
+export async function reloadWindow(): Promise<void> {
+  await page().reload({ timeout: 180_000, waitUntil: 'domcontentloaded' });
+  await workbenchLoaded(page());
+}
+
 async function startWorkbench(): Promise<Workbench> {
   const tools = await hostTools();
   const server = await startCodeServer(tools, { name: 'e2e', dirs: freshDirs(process.env.OPENEMR_E2E_EXTENSIONS_DIR) });
@@ -173,9 +197,7 @@ async function startWorkbench(): Promise<Workbench> {
   page.setDefaultTimeout(UI_TIMEOUT_MS);
   // Two cores shared by several test runs can take longer than 30 s to serve the workbench's first load.
   await page.goto(server.url(), { timeout: 180_000, waitUntil: 'domcontentloaded' });
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-  // The extension's activity-bar item proves the workbench has loaded the installed extension.
-  await page.locator('.activitybar [aria-label^="OpenEMR"]').first().waitFor({ timeout: 90_000 });
+  await workbenchLoaded(page);
   return { server, browser, page };
 }
 

@@ -62,14 +62,14 @@ export async function expandRow(text: string | RegExp, options: { counted?: bool
 }
 
 /** What an OpenEMR administrator does on the API clients page: enables the newest client named `clientName`. */
-export async function enableClientAsAdmin(clientName: string): Promise<void> {
-  const clients = (await (await fetch(`${simUrl()}/__sim/clients`)).json()) as Array<{
+export async function enableClientAsAdmin(clientName: string, serverUrl = simUrl()): Promise<void> {
+  const clients = (await (await fetch(`${serverUrl}/__sim/clients`)).json()) as Array<{
     client_id: string;
     client_name: string | null;
   }>;
   const mine = clients.filter((c) => c.client_name === clientName).at(-1);
   assert.ok(mine, 'the client was registered');
-  const res = await fetch(`${simUrl()}/__sim/clients/${encodeURIComponent(mine.client_id)}/enable`, {
+  const res = await fetch(`${serverUrl}/__sim/clients/${encodeURIComponent(mine.client_id)}/enable`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
@@ -82,9 +82,14 @@ export async function enableClientAsAdmin(clientName: string): Promise<void> {
  * otherwise) and signs in as admin with the password grant, all through the palette and its prompts;
  * resolves once the row says "signed in".
  */
-export async function addServerAndSignIn(serverName: string, clientName: string, preset = 'Read only'): Promise<void> {
+export async function addServerAndSignIn(
+  serverName: string,
+  clientName: string,
+  preset = 'Read only',
+  serverUrl = simUrl(),
+): Promise<void> {
   await runCommand('OpenEMR: Add Server');
-  await answerInput(simUrl());
+  await answerInput(serverUrl);
   await answerInput('default');
   await answerInput(serverName);
   // Add Server stores the profile and probes the server after the last prompt: wait for its row.
@@ -101,8 +106,12 @@ export async function addServerAndSignIn(serverName: string, clientName: string,
   await notification(/Check again|is enabled/)
     .first()
     .waitFor({ timeout: 30_000 });
-  await enableClientAsAdmin(clientName);
+  await enableClientAsAdmin(clientName, serverUrl);
+  await signInWithPassword(serverName);
+}
 
+/** Signs in to `serverName` as admin with the password grant, through the palette; resolves on "signed in". */
+export async function signInWithPassword(serverName: string): Promise<void> {
   await runCommand('OpenEMR: Sign In');
   await pickIfAsked(serverName);
   await pickItem('Username and password');

@@ -1,6 +1,6 @@
 // A fresh code-server per run: its own port, user data, extensions and XDG/TMP folders, so runs never
 // share state with each other or with the user's home.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -191,4 +191,36 @@ async function waitForHealth(origin: string, server: Started, timeoutMs: number)
     await delay(200);
   }
   throw new Error(`code-server did not answer on ${origin} within ${timeoutMs / 1000} s`);
+}
+
+/** The ids of this code-server's extension host processes (they stay in the server's process group). */
+export function extensionHostPids(server: CodeServer): number[] {
+  const group = server.child.pid;
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The fields after the command name (which may hold spaces): state, ppid, pgrp, ...
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgrp === group && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--type=extensionHost'))
+        pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/** Ends every extension host of this code-server with SIGKILL, as a crash or an out-of-memory kill would. */
+export function killExtensionHosts(server: CodeServer): number[] {
+  const pids = extensionHostPids(server);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  return pids;
 }

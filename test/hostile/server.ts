@@ -45,7 +45,8 @@ export interface HostileServer {
   close(): Promise<void>;
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+/** The whole body of a request or an answer. */
+export function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -47,6 +47,7 @@ export interface Counters {
   tokenRequests: number;
   byGrant: Record<string, number>;
   requests: number;
+  byMethod: Record<string, number>;
 }
 
 export async function counters(): Promise<Counters> {

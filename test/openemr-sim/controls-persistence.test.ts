@@ -81,7 +81,9 @@ describe('simulator controls and admin page', () => {
   it('POST /__sim/reset forgets clients and writes; counters count token requests', async () => {
     const token = await adminToken(sim);
     assert.equal(sim.counters().byGrant.password, 1);
+    const posts = sim.counters().byMethod.POST ?? 0;
     await postJson(apis(sim, '/api/patient'), { fname: 'Temp', lname: 'Person', DOB: '2000-01-01', sex: 'Male' }, token);
+    assert.equal(sim.counters().byMethod.POST, posts + 1, 'requests are counted by method');
     assert.equal((await call(`${sim.url}/__sim/reset`, { method: 'POST' })).status, 200);
     assert.equal(sim.clients().length, 0);
     assert.equal(sim.counters().tokenRequests, 0);
@@ -312,6 +314,8 @@ describe('command line', () => {
       '0.1',
       '--data-file',
       '/tmp/x.json',
+      '--public-url',
+      'https://emr.example.org',
       '--quiet',
     ]);
     assert.deepEqual(f, {
@@ -329,6 +333,7 @@ describe('command line', () => {
       latency: 5,
       failRate: 0.1,
       dataFile: '/tmp/x.json',
+      publicUrl: 'https://emr.example.org',
       quiet: true,
     });
     assert.equal(parseFlags([]).port, 8300);
@@ -343,6 +348,8 @@ describe('command line', () => {
       { passwordGrant: 4 as 3 },
       { failRate: 2 },
       { sites: ['bad site'] },
+      { publicUrl: 'https://emr.example.org/openemr/' },
+      { publicUrl: 'emr.example.org' },
     ]) {
       assert.throws(() => resolveOptions(bad), JSON.stringify(bad));
     }

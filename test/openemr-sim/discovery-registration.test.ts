@@ -1,6 +1,6 @@
 /** Facts §1 (discovery) and §2 (dynamic registration), for both flavors. */
 import assert from 'node:assert/strict';
-import type { RunningSimulator } from './index.js';
+import { startSimulator, type RunningSimulator } from './index.js';
 import { apis, body, call, FLAVORS, list, oauth, postJson, register, REDIRECT, start } from './test-helpers.js';
 
 for (const flavor of FLAVORS) {
@@ -27,6 +27,20 @@ for (const flavor of FLAVORS) {
       assert.ok(scopes.includes('api:oemr') && scopes.includes('user/patient.read') && scopes.includes('patient/Patient.read'));
       assert.ok(!scopes.includes('launch/encounter'));
       assert.equal(scopes.includes('patient/Patient.rs'), flavor === 8, 'SMART v2 scopes exist only in 8.x');
+    });
+
+    it('names its public address (site_addr_oath) in discovery and in the tokens it issues, behind a proxy', async () => {
+      const publicUrl = 'https://emr.example.org';
+      const proxied = await startSimulator({ port: 0, quiet: true, flavor, publicUrl });
+      try {
+        const local = `http://127.0.0.1:${proxied.port}`;
+        const d = body(await call(`${local}/oauth2/default/.well-known/openid-configuration`));
+        assert.equal(proxied.url, publicUrl);
+        assert.equal(d.issuer, `${publicUrl}/oauth2/default`);
+        assert.equal(d.token_endpoint, `${publicUrl}/oauth2/default/token`);
+      } finally {
+        await proxied.close();
+      }
     });
 
     it('drops "password" from grant_types_supported when the password grant is off', async () => {

@@ -69,7 +69,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
   });
   const port = (server.address() as AddressInfo).port;
   state.data.fillInBackground();
-  state.url = `http://${urlHost(o.host)}:${port}`;
+  state.url = o.publicUrl ?? `http://${urlHost(o.host)}:${port}`;
   if (o.dataFile) {
     state.persist = saver(state, o.dataFile);
     state.persist();

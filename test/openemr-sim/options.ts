@@ -20,6 +20,11 @@ export interface SimOptions {
   /** Bulk export status polls answered 202 before a job completes (slow jobs: progress and cancel). */
   exportPolls?: number;
   dataFile?: string;
+  /**
+   * The address clients reach the simulator at when a reverse proxy stands in front of it (OpenEMR's
+   * `site_addr_oath` global): discovery, token issuers and audiences name it instead of the listening address.
+   */
+  publicUrl?: string;
   /** No console output. */
   quiet?: boolean;
 }
@@ -28,8 +33,9 @@ export interface SimOptions {
 export type Release = '7.0.3' | '8.0.0' | '8.1.0';
 const RELEASES: Record<string, Release> = { '7': '7.0.3', '8': '8.0.0', '8.1': '8.1.0' };
 
-export type ResolvedOptions = Required<Omit<SimOptions, 'dataFile' | 'flavor'>> & {
+export type ResolvedOptions = Required<Omit<SimOptions, 'dataFile' | 'flavor' | 'publicUrl'>> & {
   dataFile?: string;
+  publicUrl?: string;
   /** the server line: error shapes, scopes v1 only (7) or v1 and v2 (8) */
   flavor: 7 | 8;
   release: Release;
@@ -48,6 +54,8 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
   if (![0, 1, 2, 3].includes(passwordGrant)) throw new Error('password grant must be 0, 1, 2 or 3');
   const sites = o.sites?.length ? o.sites : ['default'];
   for (const s of sites) if (!/^[A-Za-z0-9_-]+$/.test(s)) throw new Error(`bad site name: ${s}`);
+  if (o.publicUrl !== undefined && !/^https?:\/\/[^/?#]+$/.test(o.publicUrl))
+    throw new Error('public URL must be an http(s) origin without a path, e.g. https://emr.example.org');
   const failRate = o.failRate ?? 0;
   if (!(failRate >= 0 && failRate <= 1)) throw new Error('fail rate must be between 0 and 1');
   return {
@@ -67,6 +75,7 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     failRate,
     exportPolls: o.exportPolls ?? 1,
     dataFile: o.dataFile,
+    publicUrl: o.publicUrl,
     quiet: o.quiet ?? false,
   };
 }
@@ -87,6 +96,7 @@ export const FLAG_HELP = `Usage: npm run sim -- [flags]
   --fail-rate P            answer 500 at random with probability P, seeded (default 0)
   --export-polls N         bulk export status polls answered 202 before a job completes (default 1)
   --data-file PATH         load data from PATH and persist every write there
+  --public-url URL         the origin clients use behind a reverse proxy (site_addr_oath)
   --quiet                  print only the listening line
   --help                   this text`;
 
@@ -150,6 +160,9 @@ export function parseFlags(argv: string[]): SimOptions & { help?: boolean } {
         break;
       case '--data-file':
         out.dataFile = value;
+        break;
+      case '--public-url':
+        out.publicUrl = value;
         break;
       case '--quiet':
         out.quiet = true;

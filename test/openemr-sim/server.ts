@@ -57,6 +57,8 @@ function preflight(req: IncomingMessage): Reply | undefined {
 
 async function handle(state: SimState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   state.counters.requests++;
+  const method = req.method ?? 'GET';
+  state.counters.byMethod[method] = (state.counters.byMethod[method] ?? 0) + 1;
   let r: Reply;
   const early = preflight(req);
   if (early) {

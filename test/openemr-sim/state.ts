@@ -51,6 +51,8 @@ export interface Counters {
   tokenRequests: number;
   byGrant: Record<string, number>;
   requests: number;
+  /** requests by HTTP method (the controls included) */
+  byMethod: Record<string, number>;
 }
 
 export function initialGlobals(o: ResolvedOptions): Globals {
@@ -73,7 +75,7 @@ export class SimState {
   /** 8.x's background services; their run clock is not written to --data-file */
   backgroundServices = new BackgroundServiceTable();
   readonly errors: FlavorErrors;
-  readonly counters: Counters = { tokenRequests: 0, byGrant: {}, requests: 0 };
+  readonly counters: Counters = { tokenRequests: 0, byGrant: {}, requests: 0, byMethod: {} };
   readonly failRng: Rng;
   users: UserLogin[];
   patientLogins: PatientLogin[];
@@ -134,6 +136,7 @@ export class SimState {
     this.counters.tokenRequests = 0;
     this.counters.byGrant = {};
     this.counters.requests = 0;
+    this.counters.byMethod = {};
   }
 
   oauthBase(site: string): string {
