@@ -49,6 +49,8 @@ export interface ApiResponse<T = unknown> {
   bytes: Buffer;
   /** Parsed JSON, or the text when the body is not JSON. */
   body: unknown;
+  /** The body decoded as UTF-8 (empty for a streamed body), so that callers do not decode it again. */
+  text?: string;
   /** The standard envelope, when the body has that shape. */
   envelope?: StandardEnvelope<T>;
   /** Envelope `data` for the standard API, the body itself otherwise. */
@@ -244,6 +246,7 @@ export class OpenEmrClient {
       jsonProblem: res.jsonProblem,
       bytes: res.bytes,
       body: res.isJson ? res.json : res.text,
+      text: res.text,
       envelope,
       data: envelope ? envelope.data : res.isJson ? (res.json as T) : undefined,
       error,

@@ -3,6 +3,10 @@
 // openemr.sendRequest against raw node-fetch with the same token, interleaved, and writes the figure to
 // OPENEMR_BENCH_RESULT_FILE.
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import * as vscode from 'vscode';
 import http from 'node:http';
 import fetch from 'node-fetch';
 import type { SendRequestResult } from '../../../src/core/requests/send';
@@ -48,6 +52,20 @@ export async function run(): Promise<void> {
       });
     await viaCommand(); // warm-up of both paths
     await raw();
+    const profileDir = process.env.OPENEMR_BENCH_PROFILE;
+    if (profileDir) {
+      for (const [name, path_] of [
+        ['command', viaCommand],
+        ['raw', raw],
+      ] as const)
+        writeFileSync(path.join(profileDir, `host-${name}-rpc.json`), JSON.stringify(await rpcCalls(path_)));
+      // CPU profiles of the extension host: the command path, then the raw path, 10 blocks each.
+      for (const [name, path_] of [
+        ['command', viaCommand],
+        ['raw', raw],
+      ] as const)
+        writeFileSync(path.join(profileDir, `host-${name}.cpuprofile`), JSON.stringify(await profiled(path_, 10)));
+    }
     const figure: Figure = await measureRatio(
       { smoke },
       {
@@ -59,9 +77,83 @@ export async function run(): Promise<void> {
         blocks,
       },
     );
-    writeFileSync(resultFile, JSON.stringify([figure]));
+    // The floor of any command: the same raw GET preceded by executeCommand of a command that does nothing.
+    // VS Code sends the workbench two messages per call (the command's activation event and its telemetry).
+    const noop = vscode.commands.registerCommand('openemrBench.noop', (arg: unknown) => arg);
+    let floor: Figure;
+    try {
+      const viaNoop = () =>
+        timed(async () => {
+          for (let i = 0; i < perBlock; i++) {
+            await vscode.commands.executeCommand('openemrBench.noop', { serverId, method: 'GET' });
+            const res = await fetch(`${base}/api/patient/${uuids[i % uuids.length]}`, {
+              headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
+              agent,
+            });
+            await res.json();
+          }
+        });
+      await viaNoop();
+      floor = await measureRatio(
+        { smoke },
+        {
+          name: `${requests} sequential raw GETs each after executeCommand of a command that does nothing, vs raw node-fetch (the floor of a command)`,
+          unit: 'ms',
+          subject: viaNoop,
+          baseline: raw,
+          blocks,
+        },
+      );
+    } finally {
+      noop.dispose();
+    }
+    writeFileSync(resultFile, JSON.stringify([figure, floor]));
   } finally {
     agent.destroy();
     await removeServer(serverId);
   }
+}
+
+/** A CPU profile of `times` runs of `task` in this process (the extension host). */
+async function profiled(task: () => Promise<unknown>, times: number): Promise<object> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  for (let i = 0; i < times; i++) await task();
+  const { profile } = (await post('Profiler.stop')) as { profile: object };
+  session.disconnect();
+  return profile;
+}
+
+/**
+ * The calls the extension host sends to the workbench while `task` runs, by name and count: the host's
+ * messages go through a deflate stream (code-server's web socket), whose input holds each call's name.
+ */
+async function rpcCalls(task: () => Promise<unknown>): Promise<Record<string, number>> {
+  const calls: Record<string, number> = { messages: 0, bytes: 0 };
+  const proto = (zlib as unknown as { DeflateRaw: { prototype: unknown } }).DeflateRaw.prototype as {
+    write: (chunk: unknown, ...rest: unknown[]) => boolean;
+  };
+  const original = proto.write;
+  proto.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
+    if (Buffer.isBuffer(chunk)) {
+      calls.messages!++;
+      calls.bytes! += chunk.length;
+      for (const m of chunk.toString('latin1').matchAll(/\$[A-Za-z]+/g)) calls[m[0]] = (calls[m[0]] ?? 0) + 1;
+    }
+    return original.call(this, chunk, ...rest);
+  };
+  try {
+    await task();
+    await new Promise((r) => setTimeout(r, 600)); // batched redraws land after the task
+  } finally {
+    proto.write = original;
+  }
+  return calls;
 }
