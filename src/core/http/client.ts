@@ -164,7 +164,7 @@ export class HttpClient {
       else if (lower === 'connection') hasConnection = true;
     }
     if (!hasConnection) headers.Connection = 'keep-alive';
-    if (req.carriesSecret || hasAuthorization) assertSecretTransportAllowed(req.url, this.server.allowInsecureHttp);
+    if (req.carriesSecret || hasAuthorization) this.assertSecretTransport(req.url);
 
     let body: string | Buffer | undefined = req.body;
     if (req.json !== undefined) {
@@ -268,6 +268,20 @@ export class HttpClient {
   }
 
   private readonly agentFor = (url: URL): http.Agent => (url.protocol === 'http:' ? this.agents.http : this.agents.https);
+
+  /** Origins (`http://host:port`) the plain-http policy already allowed: a URL is parsed once per origin. */
+  private readonly allowedOrigins = new Set<string>();
+
+  private assertSecretTransport(url: string): void {
+    // Only a plain `scheme://host[:port]` prefix is remembered: user info, escapes or odd characters are parsed
+    // every time, as before.
+    const end = url.indexOf('/', 8);
+    const origin = end < 0 ? url : url.slice(0, end);
+    const plain = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?$/.test(origin);
+    if (plain && this.allowedOrigins.has(origin)) return;
+    assertSecretTransportAllowed(url, this.server.allowInsecureHttp);
+    if (plain) this.allowedOrigins.add(origin);
+  }
 
   /** Closes idle keep-alive sockets. */
   dispose(): void {

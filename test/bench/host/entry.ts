@@ -32,6 +32,9 @@ export async function run(): Promise<void> {
     const token = await tokenOf(serverId);
     const base = `${simUrl()}/apis/default`;
     const perBlock = requests / blocks;
+    // The raw side keeps its connections too (the header the client sends; without it VS Code's proxy agent
+    // opens a connection per request, see test/integration/keep-alive.test.ts): both sides on kept sockets.
+    const rawHeaders = { Accept: 'application/json', Authorization: `Bearer ${token}`, Connection: 'keep-alive' };
     const viaCommand = () =>
       timed(async () => {
         for (let i = 0; i < perBlock; i++) {
@@ -43,7 +46,7 @@ export async function run(): Promise<void> {
       timed(async () => {
         for (let i = 0; i < perBlock; i++) {
           const res = await fetch(`${base}/api/patient/${uuids[i % uuids.length]}`, {
-            headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
+            headers: rawHeaders,
             agent,
           });
           await res.json();
@@ -87,7 +90,7 @@ export async function run(): Promise<void> {
           for (let i = 0; i < perBlock; i++) {
             await vscode.commands.executeCommand('openemrBench.noop', { serverId, method: 'GET' });
             const res = await fetch(`${base}/api/patient/${uuids[i % uuids.length]}`, {
-              headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
+              headers: rawHeaders,
               agent,
             });
             await res.json();

@@ -232,8 +232,24 @@ describe('core/http seam', () => {
       remote.send({ method: 'GET', url: 'http://emr.invalid/apis/default/fhir/metadata', timeoutMs: 3000 }),
       (e: unknown) => e instanceof OpenEmrError && e.kind !== 'insecure-transport',
     );
-    const res = await client().send({ method: 'GET', url: `${base}/echo`, headers: { Authorization: 'Bearer t' } });
+    const loopback = client();
+    const res = await loopback.send({ method: 'GET', url: `${base}/echo`, headers: { Authorization: 'Bearer t' } });
     assert.equal((res.json as { auth: string }).auth, 'Bearer t');
+    // The client remembers the origins it allowed, not a decision for every URL: the same client still refuses
+    // a remote host, one hidden behind user info, and a loopback-looking host name that is not one.
+    await loopback.send({ method: 'GET', url: `${base}/echo`, headers: { Authorization: 'Bearer t' } });
+    for (const url of [
+      'http://emr.invalid/apis/default/api/patient',
+      `http://127.0.0.1@emr.invalid/apis/default/api/patient`,
+      'http://127.0.0.1.nip.io/apis/default/api/patient',
+      `${base.replace('127.0.0.1', '127.0.0.1.nip.io')}/echo`,
+    ])
+      await assert.rejects(
+        loopback.send({ method: 'GET', url, headers: { Authorization: 'Bearer t' } }),
+        (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport',
+        url,
+      );
+    loopback.dispose();
   });
 
   it('builds every URL from the base, webroot and site', () => {
