@@ -176,7 +176,7 @@ export class OpenEmrClient {
     const payload = body === undefined ? {} : typeof body === 'string' || Buffer.isBuffer(body) ? { body } : { json: body };
     if (payload.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
       headers['Content-Type'] = 'application/json';
-    const send = (token: string | undefined): Promise<HttpResponse> =>
+    const sendWith = (token: string | undefined): Promise<HttpResponse> =>
       this.http.send({
         method,
         url,
@@ -189,24 +189,13 @@ export class OpenEmrClient {
 
     const useToken = !opts.anonymous && this.tokens;
     let token = useToken ? await this.tokens!.getAccessToken(opts.signal) : undefined;
-    let res = await send(token);
+    let res = await sendWith(token);
     let retried = false;
-    // Only an error answer is explained with the route's scope: the catalog is not searched for the others.
-    const context = (): ClassifyContext => {
-      const route = matchRoute(method, relative);
-      const tokenScopes = this.tokens?.grantedScopes?.();
-      return {
-        endpoint,
-        requiredScope: inTokenContext(route?.scope, tokenScopes),
-        requiredScopeV1: inTokenContext(route?.scopeV1, tokenScopes),
-        tokenScopes,
-      };
-    };
     if (
       res.status === 401 &&
       token &&
       this.tokens?.renewAfterRejection &&
-      mayRetryAfter401(method, res, classifyResponse(res, context()), opts.resend)
+      mayRetryAfter401(method, res, classifyResponse(res, this.classifyContext(method, relative, endpoint)), opts.resend)
     ) {
       // A failed renewal (dead refresh token) leaves the original 401 as the answer; the session says why.
       const renewed = await this.tokens.renewAfterRejection(token, opts.signal).catch((err: unknown) => {
@@ -215,24 +204,40 @@ export class OpenEmrClient {
       });
       if (renewed && renewed !== token) {
         token = renewed;
-        res = await send(token);
+        res = await sendWith(token);
         retried = true;
       }
     }
-    return this.toApiResponse<T>(res, endpoint, context, retried);
+    return this.toApiResponse<T>(res, method, relative, endpoint, retried);
+  }
+
+  /** Only an error answer is explained with the route's scope: the catalog is not searched for the others. */
+  private classifyContext(method: HttpMethod, relative: string, endpoint: EndpointKind): ClassifyContext {
+    const route = matchRoute(method, relative);
+    const tokenScopes = this.tokens?.grantedScopes?.();
+    return {
+      endpoint,
+      requiredScope: inTokenContext(route?.scope, tokenScopes),
+      requiredScopeV1: inTokenContext(route?.scopeV1, tokenScopes),
+      tokenScopes,
+    };
   }
 
   private toApiResponse<T>(
     res: HttpResponse,
-    endpoint: ClassifyContext['endpoint'],
-    context: () => ClassifyContext,
+    method: HttpMethod,
+    relative: string,
+    endpoint: EndpointKind,
     retried: boolean,
   ): ApiResponse<T> {
     const envelope = endpoint === 'fhir' ? undefined : readEnvelope<T>(res.json);
     let error: OpenEmrError | undefined;
-    if (isFailure(res)) error = classifyResponse(res, context());
+    if (isFailure(res)) error = classifyResponse(res, this.classifyContext(method, relative, endpoint));
     else if (envelope?.validationErrors || envelope?.internalErrors)
-      error = classifyResponse({ ...res, status: envelope.validationErrors ? 400 : 500 }, context());
+      error = classifyResponse(
+        { ...res, status: envelope.validationErrors ? 400 : 500 },
+        this.classifyContext(method, relative, endpoint),
+      );
     return {
       ok: !error,
       status: res.status,
@@ -285,7 +290,7 @@ export class OpenEmrClient {
 
   async getPatient(puuid: string, signal?: AbortSignal): Promise<StandardPatient> {
     return this.unwrap(
-      await this.request<StandardPatient>('GET', fillPath('/api/patient/:puuid', { puuid }), undefined, { signal }),
+      await this.request<StandardPatient>('GET', `/api/patient/${patientSegment(puuid)}`, undefined, { signal }),
     );
   }
 
@@ -349,6 +354,12 @@ export class OpenEmrClient {
     const res = await this.request('GET', '/api/version', undefined, { signal, anonymous: !this.tokens });
     return parseVersion(this.unwrap(res));
   }
+}
+
+/** A patient uuid as a path segment (what fillPath does for `:puuid`, without a pattern per call). */
+function patientSegment(puuid: string): string {
+  if (!puuid) throw new TypeError('Missing path parameter :puuid for /api/patient/:puuid');
+  return encodeURIComponent(puuid);
 }
 
 /**
