@@ -97,6 +97,9 @@ export type PatientSearchField =
   | 'DOB';
 export type PatientSearch = Partial<Record<PatientSearchField, string>> & { _sort?: string };
 
+/** `/api/patient/9a8b...`: slash-separated segments of unreserved characters, none empty or starting with a dot. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_~.-]*)+$/;
+
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const NEVER_RETRIED = new Set(['missing-scope', 'insufficient-permissions', 'acl-denied']);
 
@@ -131,7 +134,7 @@ export interface OpenEmrClientOptions {
 export class OpenEmrClient {
   readonly http: HttpClient;
   private readonly tokens?: TokenSource;
-  private base: { apis: string; path: string } | undefined;
+  private base: { apis: string; path: string; normal: boolean } | undefined;
 
   constructor(opts: OpenEmrClientOptions) {
     this.http = opts.http;
@@ -143,7 +146,8 @@ export class OpenEmrClient {
     // The profile of an HttpClient never changes: its base is worked out once.
     if (!this.base) {
       const apis = serverUrls(this.http.server).apis;
-      this.base = { apis, path: new URL(apis).pathname };
+      // `normal`: URL leaves the base as it is, so a plain path appended to it needs no parsing either.
+      this.base = { apis, path: new URL(apis).pathname, normal: new URL(`${apis}/x`).href === `${apis}/x` };
     }
     const base = this.base.apis;
     let relative = path;
@@ -156,6 +160,9 @@ export class OpenEmrClient {
     if (!/^\/(api|fhir|portal)(\/|\?|$)/.test(relative)) {
       throw new OpenEmrError('invalid-request', `Paths start with /api, /fhir or /portal: ${relative.slice(0, 80)}`);
     }
+    // A plain path (segments of unreserved characters, none starting with a dot) is what URL would make of it:
+    // it is not parsed again. Anything else (a query, escapes, dot segments) goes through URL.
+    if (!query && this.base.normal && PLAIN_PATH.test(relative)) return { url: base + relative, relative };
     const url = new URL(base + relative);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
     return { url: url.toString(), relative: url.pathname.slice(this.base.path.length) };
