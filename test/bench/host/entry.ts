@@ -1,14 +1,15 @@
 // Entry the extension host loads as extensionTestsPath for the host benchmark (bundled to dist-test/bench/host.js):
 // signs in to the simulator through the commands, then times sequential GET /api/patient/:puuid through
-// openemr.sendRequest against raw node-fetch with the same token, interleaved, and writes the figure to
-// OPENEMR_BENCH_RESULT_FILE.
+// openemr.sendRequest against raw node-fetch with the same token, interleaved, then the floor of any command (a
+// no-op command before each raw GET), and writes the figures to OPENEMR_BENCH_RESULT_FILE. With
+// OPENEMR_BENCH_PROFILE (a directory) it first writes CPU profiles of the host and the calls it sends the workbench.
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import * as vscode from 'vscode';
-import http from 'node:http';
 import fetch from 'node-fetch';
+import * as vscode from 'vscode';
 import type { SendRequestResult } from '../../../src/core/requests/send';
 import { activateExtension, executeCommand, simUrl } from '../../integration/helpers';
 import { removeServer, signedInServer, tokenOf } from '../../integration/requests-support';
@@ -57,6 +58,7 @@ export async function run(): Promise<void> {
     await raw();
     const profileDir = process.env.OPENEMR_BENCH_PROFILE;
     if (profileDir) {
+      // The calls the host sends the workbench during one block of each path.
       for (const [name, path_] of [
         ['command', viaCommand],
         ['raw', raw],
