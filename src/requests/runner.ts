@@ -9,6 +9,11 @@ import type { Services } from '../services';
 
 export class RequestRunner implements vscode.Disposable {
   private readonly sent = new vscode.EventEmitter<SendOutcome & { args: SendRequestArgs }>();
+  /** `openemr.history.keepResponses`, read once and again when the setting changes (not on every request). */
+  private keep: boolean | undefined;
+  private readonly configWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('openemr.history.keepResponses')) this.keep = undefined;
+  });
   /** Fires after each answer (the history view redraws). */
   readonly onDidSend = this.sent.event;
 
@@ -18,7 +23,7 @@ export class RequestRunner implements vscode.Disposable {
   ) {}
 
   private keepResponses(): boolean {
-    return vscode.workspace.getConfiguration('openemr.history').get<boolean>('keepResponses', false);
+    return (this.keep ??= vscode.workspace.getConfiguration('openemr.history').get<boolean>('keepResponses', false));
   }
 
   /** The token in use, so that a server echoing it back cannot put it into a result. */
@@ -53,6 +58,7 @@ export class RequestRunner implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.configWatch.dispose();
     this.sent.dispose();
   }
 }

@@ -48,7 +48,13 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
       page.on('console', (message) => {
         if (process.env.VERBOSE) console.log(`  | ${message.text()}`);
       });
-      const env = { OPENEMR_SIM_URL: sim.url, OPENEMR_BENCH_RESULT_FILE: resultFile, OPENEMR_BENCH_SMOKE: ctx.smoke ? '1' : '0' };
+      const env = {
+        OPENEMR_SIM_URL: sim.url,
+        OPENEMR_BENCH_RESULT_FILE: resultFile,
+        OPENEMR_BENCH_SMOKE: ctx.smoke ? '1' : '0',
+        // BENCH_HOST_PROFILE=dir writes CPU profiles of the extension host (command path, raw path) there.
+        ...(process.env.BENCH_HOST_PROFILE ? { OPENEMR_BENCH_PROFILE: path.resolve(process.env.BENCH_HOST_PROFILE) } : {}),
+      };
       await page.goto(
         server.url([
           ['extensionDevelopmentPath', server.remoteUri(root)],

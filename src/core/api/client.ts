@@ -49,6 +49,8 @@ export interface ApiResponse<T = unknown> {
   bytes: Buffer;
   /** Parsed JSON, or the text when the body is not JSON. */
   body: unknown;
+  /** The body decoded as UTF-8 (empty for a streamed body), so that callers do not decode it again. */
+  text?: string;
   /** The standard envelope, when the body has that shape. */
   envelope?: StandardEnvelope<T>;
   /** Envelope `data` for the standard API, the body itself otherwise. */
@@ -95,6 +97,9 @@ export type PatientSearchField =
   | 'DOB';
 export type PatientSearch = Partial<Record<PatientSearchField, string>> & { _sort?: string };
 
+/** `/api/patient/9a8b...`: slash-separated segments of unreserved characters, none empty or starting with a dot. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_~.-]*)+$/;
+
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const NEVER_RETRIED = new Set(['missing-scope', 'insufficient-permissions', 'acl-denied']);
 
@@ -129,7 +134,7 @@ export interface OpenEmrClientOptions {
 export class OpenEmrClient {
   readonly http: HttpClient;
   private readonly tokens?: TokenSource;
-  private base: { apis: string; path: string } | undefined;
+  private base: { apis: string; path: string; normal: boolean } | undefined;
 
   constructor(opts: OpenEmrClientOptions) {
     this.http = opts.http;
@@ -141,7 +146,8 @@ export class OpenEmrClient {
     // The profile of an HttpClient never changes: its base is worked out once.
     if (!this.base) {
       const apis = serverUrls(this.http.server).apis;
-      this.base = { apis, path: new URL(apis).pathname };
+      // `normal`: URL leaves the base as it is, so a plain path appended to it needs no parsing either.
+      this.base = { apis, path: new URL(apis).pathname, normal: new URL(`${apis}/x`).href === `${apis}/x` };
     }
     const base = this.base.apis;
     let relative = path;
@@ -154,6 +160,9 @@ export class OpenEmrClient {
     if (!/^\/(api|fhir|portal)(\/|\?|$)/.test(relative)) {
       throw new OpenEmrError('invalid-request', `Paths start with /api, /fhir or /portal: ${relative.slice(0, 80)}`);
     }
+    // A plain path (segments of unreserved characters, none starting with a dot) is what URL would make of it:
+    // it is not parsed again. Anything else (a query, escapes, dot segments) goes through URL.
+    if (!query && this.base.normal && PLAIN_PATH.test(relative)) return { url: base + relative, relative };
     const url = new URL(base + relative);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
     return { url: url.toString(), relative: url.pathname.slice(this.base.path.length) };
@@ -174,7 +183,7 @@ export class OpenEmrClient {
     const payload = body === undefined ? {} : typeof body === 'string' || Buffer.isBuffer(body) ? { body } : { json: body };
     if (payload.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
       headers['Content-Type'] = 'application/json';
-    const send = (token: string | undefined): Promise<HttpResponse> =>
+    const sendWith = (token: string | undefined): Promise<HttpResponse> =>
       this.http.send({
         method,
         url,
@@ -187,24 +196,13 @@ export class OpenEmrClient {
 
     const useToken = !opts.anonymous && this.tokens;
     let token = useToken ? await this.tokens!.getAccessToken(opts.signal) : undefined;
-    let res = await send(token);
+    let res = await sendWith(token);
     let retried = false;
-    // Only an error answer is explained with the route's scope: the catalog is not searched for the others.
-    const context = (): ClassifyContext => {
-      const route = matchRoute(method, relative);
-      const tokenScopes = this.tokens?.grantedScopes?.();
-      return {
-        endpoint,
-        requiredScope: inTokenContext(route?.scope, tokenScopes),
-        requiredScopeV1: inTokenContext(route?.scopeV1, tokenScopes),
-        tokenScopes,
-      };
-    };
     if (
       res.status === 401 &&
       token &&
       this.tokens?.renewAfterRejection &&
-      mayRetryAfter401(method, res, classifyResponse(res, context()), opts.resend)
+      mayRetryAfter401(method, res, classifyResponse(res, this.classifyContext(method, relative, endpoint)), opts.resend)
     ) {
       // A failed renewal (dead refresh token) leaves the original 401 as the answer; the session says why.
       const renewed = await this.tokens.renewAfterRejection(token, opts.signal).catch((err: unknown) => {
@@ -213,24 +211,40 @@ export class OpenEmrClient {
       });
       if (renewed && renewed !== token) {
         token = renewed;
-        res = await send(token);
+        res = await sendWith(token);
         retried = true;
       }
     }
-    return this.toApiResponse<T>(res, endpoint, context, retried);
+    return this.toApiResponse<T>(res, method, relative, endpoint, retried);
+  }
+
+  /** Only an error answer is explained with the route's scope: the catalog is not searched for the others. */
+  private classifyContext(method: HttpMethod, relative: string, endpoint: EndpointKind): ClassifyContext {
+    const route = matchRoute(method, relative);
+    const tokenScopes = this.tokens?.grantedScopes?.();
+    return {
+      endpoint,
+      requiredScope: inTokenContext(route?.scope, tokenScopes),
+      requiredScopeV1: inTokenContext(route?.scopeV1, tokenScopes),
+      tokenScopes,
+    };
   }
 
   private toApiResponse<T>(
     res: HttpResponse,
-    endpoint: ClassifyContext['endpoint'],
-    context: () => ClassifyContext,
+    method: HttpMethod,
+    relative: string,
+    endpoint: EndpointKind,
     retried: boolean,
   ): ApiResponse<T> {
     const envelope = endpoint === 'fhir' ? undefined : readEnvelope<T>(res.json);
     let error: OpenEmrError | undefined;
-    if (isFailure(res)) error = classifyResponse(res, context());
+    if (isFailure(res)) error = classifyResponse(res, this.classifyContext(method, relative, endpoint));
     else if (envelope?.validationErrors || envelope?.internalErrors)
-      error = classifyResponse({ ...res, status: envelope.validationErrors ? 400 : 500 }, context());
+      error = classifyResponse(
+        { ...res, status: envelope.validationErrors ? 400 : 500 },
+        this.classifyContext(method, relative, endpoint),
+      );
     return {
       ok: !error,
       status: res.status,
@@ -244,6 +258,7 @@ export class OpenEmrClient {
       jsonProblem: res.jsonProblem,
       bytes: res.bytes,
       body: res.isJson ? res.json : res.text,
+      text: res.text,
       envelope,
       data: envelope ? envelope.data : res.isJson ? (res.json as T) : undefined,
       error,
@@ -282,7 +297,7 @@ export class OpenEmrClient {
 
   async getPatient(puuid: string, signal?: AbortSignal): Promise<StandardPatient> {
     return this.unwrap(
-      await this.request<StandardPatient>('GET', fillPath('/api/patient/:puuid', { puuid }), undefined, { signal }),
+      await this.request<StandardPatient>('GET', `/api/patient/${patientSegment(puuid)}`, undefined, { signal }),
     );
   }
 
@@ -346,6 +361,12 @@ export class OpenEmrClient {
     const res = await this.request('GET', '/api/version', undefined, { signal, anonymous: !this.tokens });
     return parseVersion(this.unwrap(res));
   }
+}
+
+/** A patient uuid as a path segment (what fillPath does for `:puuid`, without a pattern per call). */
+function patientSegment(puuid: string): string {
+  if (!puuid) throw new TypeError('Missing path parameter :puuid for /api/patient/:puuid');
+  return encodeURIComponent(puuid);
 }
 
 /**

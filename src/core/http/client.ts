@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { PassThrough } from 'node:stream';
 import tls from 'node:tls';
-import fetch, { type RequestInit } from 'node-fetch';
+import fetch, { type RequestInit, type Response } from 'node-fetch';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type ServerConfig } from '../config';
 import { ensureRedacting, redactUrl, type Logger, type RedactingLogger } from '../log';
 import { assertSecretTransportAllowed } from './policy';
@@ -113,6 +114,12 @@ function isConnectionReset(err: unknown): boolean {
   return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
+/** node-fetch's own time-out: waiting for the answer, or reading its body. */
+function isFetchTimeout(err: unknown): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  return type === 'request-timeout' || type === 'body-timeout';
+}
+
 function isResetBeforeAnswer(err: unknown): boolean {
   return typeof err === 'object' && err !== null && resetBeforeAnswer.has(err);
 }
@@ -144,9 +151,20 @@ export class HttpClient {
   async send(req: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = req.timeoutMs ?? this.server.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = req.maxResponseBytes ?? this.server.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    // `Connection: keep-alive` is said out loud: in VS Code's extension host (http.proxySupport `override`, the
+    // default) the proxy agent puts its own agent, which has no keep-alive, in place of ours, and Node then sends
+    // `Connection: close`: a new connection (and TLS handshake) per request. With the header, the request stays
+    // on the proxy agent (the user's proxy settings apply) and a direct connection is reused (docs/benchmarks.md).
     const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
-    const hasAuthorization = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
-    if (req.carriesSecret || hasAuthorization) assertSecretTransportAllowed(req.url, this.server.allowInsecureHttp);
+    let hasAuthorization = false;
+    let hasConnection = false;
+    for (const h in headers) {
+      const lower = h.toLowerCase();
+      if (lower === 'authorization') hasAuthorization = true;
+      else if (lower === 'connection') hasConnection = true;
+    }
+    if (!hasConnection) headers.Connection = 'keep-alive';
+    if (req.carriesSecret || hasAuthorization) this.assertSecretTransport(req.url);
 
     let body: string | Buffer | undefined = req.body;
     if (req.json !== undefined) {
@@ -177,22 +195,27 @@ export class HttpClient {
     timeoutMs: number,
     maxBytes: number,
   ): Promise<HttpResponse> {
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+    // Without a caller's signal or a streaming consumer, node-fetch's own time-out does the job: an
+    // AbortController, its signal's listeners and a timer per request cost more than the rest of the client.
+    // The time-out then covers the wait for the answer, and what remains of it covers reading the body.
+    const ownTimer = Boolean(req.signal || req.consume);
+    const timeout = ownTimer ? new AbortController() : undefined;
+    const timer = timeout && setTimeout(() => timeout.abort(), timeoutMs);
+    const signal = timeout && (req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal);
     const started = performance.now();
     const where = redactUrl(req.url);
     let answered = false;
+    let res: Response | undefined;
     try {
       if (req.signal?.aborted) throw transportError(undefined, req.url, 'cancelled', timeoutMs, maxBytes);
-      const res = await fetch(req.url, {
+      res = await fetch(req.url, {
         method: req.method,
         headers,
         body,
         redirect: 'manual',
         size: maxBytes,
-        signal: signal as RequestInit['signal'],
-        agent: (url: URL) => (url.protocol === 'http:' ? this.agents.http : this.agents.https),
+        ...(signal ? { signal: signal as RequestInit['signal'] } : { timeout: timeoutMs }),
+        agent: this.agentFor,
       });
       answered = true;
       let buffer: Buffer;
@@ -201,13 +224,16 @@ export class HttpClient {
         res.body.on('data', (chunk: Buffer) => (streamed += chunk.length));
         await req.consume(res.body);
         buffer = Buffer.alloc(0);
-      } else buffer = await res.buffer();
+      } else {
+        if (!signal) res.timeout = Math.max(1, timeoutMs - Math.round(performance.now() - started));
+        buffer = await res.buffer();
+      }
       const ms = Math.round(performance.now() - started);
       const text = buffer.toString('utf8');
+      // raw() is node-fetch's own table (names as Node gives them, lower-case); forEach sorts and copies it.
       const responseHeaders: Record<string, string> = {};
-      res.headers.forEach((value, name) => {
-        responseHeaders[name.toLowerCase()] = value;
-      });
+      const raw = res.headers.raw();
+      for (const name in raw) responseHeaders[name.toLowerCase()] = raw[name]!.join(', ');
       const contentType = responseHeaders['content-type'] ?? '';
       const { isJson, json, jsonProblem } = parseJsonBody(text, contentType);
       const size = buffer.length || streamed;
@@ -228,14 +254,33 @@ export class HttpClient {
         jsonProblem,
       };
     } catch (err) {
-      const why = req.signal?.aborted ? 'cancelled' : timeout.signal.aborted ? 'timeout' : undefined;
+      const timedOut = timeout ? timeout.signal.aborted : isFetchTimeout(err);
+      const why = req.signal?.aborted ? 'cancelled' : timedOut ? 'timeout' : undefined;
+      // node-fetch's body time-out rejects but leaves the body flowing: the socket is let go here.
+      if (res && (err as { type?: unknown } | null)?.type === 'body-timeout') (res.body as PassThrough).destroy();
       const error = transportError(err, req.url, why, timeoutMs, maxBytes);
       if (!answered && !why && isConnectionReset(err)) resetBeforeAnswer.add(error);
       this.logger.warn(`${req.method} ${where} -> ${error.kind} ${Math.round(performance.now() - started)}ms`);
       throw error;
     } finally {
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
     }
+  }
+
+  private readonly agentFor = (url: URL): http.Agent => (url.protocol === 'http:' ? this.agents.http : this.agents.https);
+
+  /** Origins (`http://host:port`) the plain-http policy already allowed: a URL is parsed once per origin. */
+  private readonly allowedOrigins = new Set<string>();
+
+  private assertSecretTransport(url: string): void {
+    // Only a plain `scheme://host[:port]` prefix is remembered: user info, escapes or odd characters are parsed
+    // every time, as before.
+    const end = url.indexOf('/', 8);
+    const origin = end < 0 ? url : url.slice(0, end);
+    const plain = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?$/.test(origin);
+    if (plain && this.allowedOrigins.has(origin)) return;
+    assertSecretTransportAllowed(url, this.server.allowInsecureHttp);
+    if (plain) this.allowedOrigins.add(origin);
   }
 
   /** Closes idle keep-alive sockets. */

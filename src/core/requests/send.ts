@@ -115,7 +115,7 @@ export function withQuery(path: string, query: QueryArg | undefined): string {
 export function toSendResult(res: ApiResponse, knownSecrets: readonly string[] = []): SendRequestResult {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(res.headers)) headers[name] = redactText(value, knownSecrets);
-  const text = res.bytes.toString('utf8');
+  const text = res.text ?? res.bytes.toString('utf8');
   const clean = redactText(text, knownSecrets);
   const result: SendRequestResult = {
     status: res.status,

@@ -250,6 +250,27 @@ for (const flavor of [7, 8] as const) {
       assert.throws(() => api.resolve('/oauth2/default/token'), expectKind('invalid-request'));
       assert.equal(api.resolve(`${ctx.sim.url}/apis/default/fhir/Patient?_count=2`).relative, '/fhir/Patient');
       assert.equal(api.resolve('api/patient', { a: 1, b: undefined }).url, `${ctx.sim.url}/apis/default/api/patient?a=1`);
+      // Plain paths skip URL parsing; every path resolves as URL would resolve it.
+      const base = `${ctx.sim.url}/apis/default`;
+      for (const path of [
+        '/api/patient/9a8b7c6d-1234-4abc-8def-0123456789ab',
+        '/fhir/Patient/abc.def',
+        '/api/patient/../../oauth2',
+        '/api/patient/%2e%2e/x',
+        '/fhir/.well-known/smart-configuration',
+        '/api//patient',
+        '/api/patient/a b',
+        '/fhir/Patient/$export',
+        '/api/patient/',
+      ]) {
+        const url = new URL(base + path);
+        let expected: { url: string; relative: string } | undefined;
+        // What resolve() answered before plain paths skipped URL: the prefix is checked on the path as given.
+        if (/^\/(api|fhir|portal)(\/|\?|$)/.test(path))
+          expected = { url: url.toString(), relative: url.pathname.slice('/apis/default'.length) };
+        if (expected) assert.deepEqual(api.resolve(path), expected, path);
+        else assert.throws(() => api.resolve(path), path);
+      }
     });
   });
 }

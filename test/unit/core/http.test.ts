@@ -25,6 +25,16 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
     setTimeout(() => res.end('{}'), 2000);
     return;
   }
+  if (url.pathname === '/slow-body') {
+    // The answer starts at once (or after `head` ms) and its body ends 2 s later.
+    const head = Number(url.searchParams.get('head') ?? 0);
+    setTimeout(() => {
+      res.setHeader('Content-Type', 'application/json');
+      res.write('{"a":');
+      setTimeout(() => res.end('1}'), 2000);
+    }, head);
+    return;
+  }
   if (url.pathname === '/big') {
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({ data: 'x'.repeat(5000) }));
@@ -99,6 +109,20 @@ describe('core/http seam', () => {
   it('times out, cancels, and caps the response size with clear kinds', async () => {
     await assert.rejects(
       client({ timeoutMs: 100 }).send({ method: 'GET', url: `${base}/slow` }),
+      (e: unknown) => e instanceof OpenEmrError && e.kind === 'timeout',
+    );
+    // The time-out also covers a body that stalls, and counts from the send, not from the answer's headers.
+    for (const head of [0, 70]) {
+      const started = performance.now();
+      await assert.rejects(
+        client({ timeoutMs: 100 }).send({ method: 'GET', url: `${base}/slow-body?head=${head}` }),
+        (e: unknown) => e instanceof OpenEmrError && e.kind === 'timeout',
+      );
+      assert.ok(performance.now() - started < 1000, 'the time-out is not restarted for the body');
+    }
+    // With a caller's signal, the time-out still applies.
+    await assert.rejects(
+      client({ timeoutMs: 100 }).send({ method: 'GET', url: `${base}/slow`, signal: new AbortController().signal }),
       (e: unknown) => e instanceof OpenEmrError && e.kind === 'timeout',
     );
     const ac = new AbortController();
@@ -208,8 +232,24 @@ describe('core/http seam', () => {
       remote.send({ method: 'GET', url: 'http://emr.invalid/apis/default/fhir/metadata', timeoutMs: 3000 }),
       (e: unknown) => e instanceof OpenEmrError && e.kind !== 'insecure-transport',
     );
-    const res = await client().send({ method: 'GET', url: `${base}/echo`, headers: { Authorization: 'Bearer t' } });
+    const loopback = client();
+    const res = await loopback.send({ method: 'GET', url: `${base}/echo`, headers: { Authorization: 'Bearer t' } });
     assert.equal((res.json as { auth: string }).auth, 'Bearer t');
+    // The client remembers the origins it allowed, not a decision for every URL: the same client still refuses
+    // a remote host, one hidden behind user info, and a loopback-looking host name that is not one.
+    await loopback.send({ method: 'GET', url: `${base}/echo`, headers: { Authorization: 'Bearer t' } });
+    for (const url of [
+      'http://emr.invalid/apis/default/api/patient',
+      `http://127.0.0.1@emr.invalid/apis/default/api/patient`,
+      'http://127.0.0.1.nip.io/apis/default/api/patient',
+      `${base.replace('127.0.0.1', '127.0.0.1.nip.io')}/echo`,
+    ])
+      await assert.rejects(
+        loopback.send({ method: 'GET', url, headers: { Authorization: 'Bearer t' } }),
+        (e: unknown) => e instanceof OpenEmrError && e.kind === 'insecure-transport',
+        url,
+      );
+    loopback.dispose();
   });
 
   it('builds every URL from the base, webroot and site', () => {
