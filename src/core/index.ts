@@ -24,6 +24,7 @@ export {
   ensureRedacting,
   nullLogger,
   redactingLogger,
+  redactApiBody,
   redactText,
   redactUrl,
   SECRET_FIELD_NAMES,

@@ -37,14 +37,29 @@ export const SECRET_FIELD_NAMES = [
 const JWK_PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'];
 
 const REDACTED = '[redacted]';
-const FIELD_ALTERNATION = SECRET_FIELD_NAMES.join('|').replace(/-/g, '\\-');
-/** `name=value` in query strings and form bodies. */
-const QUERY_FIELD = new RegExp(`([?&;\\s]|^)(${FIELD_ALTERNATION})=([^&#\\s"']*)`, 'gi');
-/** `"name": "value"` in JSON text. */
-const JSON_FIELD = new RegExp(
-  `("(?:${FIELD_ALTERNATION}|${JWK_PRIVATE_MEMBERS.join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`,
-  'gi',
-);
+
+interface FieldPatterns {
+  /** `name=value` in query strings and form bodies. */
+  query: RegExp;
+  /** `"name": "value"` in JSON text. */
+  json: RegExp;
+}
+
+function fieldPatterns(names: readonly string[]): FieldPatterns {
+  const alternation = names.join('|').replace(/-/g, '\\-');
+  return {
+    query: new RegExp(`([?&;\\s]|^)(${alternation})=([^&#\\s"']*)`, 'gi'),
+    json: new RegExp(`("(?:${alternation}|${JWK_PRIVATE_MEMBERS.join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'),
+  };
+}
+
+const ANY_TEXT = fieldPatterns(SECRET_FIELD_NAMES);
+/**
+ * In API bodies a field or search parameter named `code` is data (a FHIR coding, `Observation?code=...` in a
+ * Bundle's next link), never an authorization code: that one travels only in the redirect to the callback and
+ * in the token request, which are not API bodies.
+ */
+const API_BODY = fieldPatterns(SECRET_FIELD_NAMES.filter((name) => name !== 'code'));
 /** `Bearer xyz` / `Basic xyz` credentials. */
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 /** Anything that looks like a compact JWS/JWT. */
@@ -52,6 +67,15 @@ const JWT_LIKE = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 
 /** Removes secrets from free text: known secret values first, then anything shaped like one. */
 export function redactText(text: string, knownSecrets: Iterable<string> = []): string {
+  return redactWith(ANY_TEXT, text, knownSecrets);
+}
+
+/** As `redactText`, for the body of an API request or answer: a field named `code` stays (it is data there). */
+export function redactApiBody(text: string, knownSecrets: Iterable<string> = []): string {
+  return redactWith(API_BODY, text, knownSecrets);
+}
+
+function redactWith(fields: FieldPatterns, text: string, knownSecrets: Iterable<string>): string {
   let out = text;
   for (const secret of knownSecrets) {
     // Short values would blank out ordinary words; they are covered by the patterns below.
@@ -60,8 +84,8 @@ export function redactText(text: string, knownSecrets: Iterable<string> = []): s
   return out
     .replace(JWT_LIKE, REDACTED)
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
-    .replace(JSON_FIELD, (_m, prefix: string) => `${prefix}"${REDACTED}"`)
-    .replace(QUERY_FIELD, (_m, sep: string, name: string) => `${sep}${name}=${REDACTED}`);
+    .replace(fields.json, (_m, prefix: string) => `${prefix}"${REDACTED}"`)
+    .replace(fields.query, (_m, sep: string, name: string) => `${sep}${name}=${REDACTED}`);
 }
 
 /** A URL with the values of secret query parameters removed; for log lines and error messages. */

@@ -48,6 +48,7 @@ export interface Counters {
   byGrant: Record<string, number>;
   requests: number;
   byMethod: Record<string, number>;
+  byClient: Record<string, number>;
 }
 
 export async function counters(): Promise<Counters> {
@@ -57,4 +58,12 @@ export async function counters(): Promise<Counters> {
 
 export async function removeServer(serverId: string | undefined): Promise<void> {
   if (serverId) await executeCommand('openemr.removeServer', { serverId }).catch(() => undefined);
+}
+
+/** The stored profile of a server (the `openemr.servers` user setting). */
+export function serverProfile(serverId: string): { id: string; clientId?: string } {
+  const profiles = vscode.workspace.getConfiguration('openemr').get<Array<{ id: string; clientId?: string }>>('servers') ?? [];
+  const profile = profiles.find((p) => p.id === serverId);
+  if (!profile) throw new Error(`no profile ${serverId}`);
+  return profile;
 }

@@ -53,6 +53,8 @@ export interface Counters {
   requests: number;
   /** requests by HTTP method (the controls included) */
   byMethod: Record<string, number>;
+  /** token requests by the client_id they name (`none` when they name none) */
+  byClient: Record<string, number>;
 }
 
 export function initialGlobals(o: ResolvedOptions): Globals {
@@ -75,7 +77,7 @@ export class SimState {
   /** 8.x's background services; their run clock is not written to --data-file */
   backgroundServices = new BackgroundServiceTable();
   readonly errors: FlavorErrors;
-  readonly counters: Counters = { tokenRequests: 0, byGrant: {}, requests: 0, byMethod: {} };
+  readonly counters: Counters = { tokenRequests: 0, byGrant: {}, requests: 0, byMethod: {}, byClient: {} };
   readonly failRng: Rng;
   users: UserLogin[];
   patientLogins: PatientLogin[];
@@ -137,6 +139,7 @@ export class SimState {
     this.counters.byGrant = {};
     this.counters.requests = 0;
     this.counters.byMethod = {};
+    this.counters.byClient = {};
   }
 
   oauthBase(site: string): string {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HttpMethod } from '../http/client';
-import { redactText, SECRET_FIELD_NAMES } from '../log';
+import { redactApiBody, redactText, SECRET_FIELD_NAMES } from '../log';
 
 export const HISTORY_LIMIT = 200;
 
@@ -52,7 +52,7 @@ export function safeHeaders(headers: Record<string, string> | undefined): Record
 function safeBody(body: unknown): unknown {
   if (body === undefined) return undefined;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const clean = redactText(text);
+  const clean = redactApiBody(text);
   if (clean === text) return body;
   return typeof body === 'string' ? clean : (JSON.parse(clean) as unknown);
 }

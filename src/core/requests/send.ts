@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ApiResponse, OpenEmrClient } from '../api/client';
 import { OpenEmrError } from '../errors';
 import type { HttpMethod } from '../http/client';
-import { redactText } from '../log';
+import { redactApiBody, redactText } from '../log';
 
 export const SEND_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -116,7 +116,7 @@ export function toSendResult(res: ApiResponse, knownSecrets: readonly string[] =
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(res.headers)) headers[name] = redactText(value, knownSecrets);
   const text = res.text ?? res.bytes.toString('utf8');
-  const clean = redactText(text, knownSecrets);
+  const clean = redactApiBody(text, knownSecrets);
   const result: SendRequestResult = {
     status: res.status,
     statusText: STATUS_CODES[res.status] ?? '',

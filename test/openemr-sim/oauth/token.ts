@@ -21,6 +21,8 @@ export async function token(ctx: RequestContext): Promise<Reply> {
   const grantType = form.grant_type ?? '';
   state.counters.tokenRequests++;
   state.counters.byGrant[grantType] = (state.counters.byGrant[grantType] ?? 0) + 1;
+  const clientId = form.client_id || 'none';
+  state.counters.byClient[clientId] = (state.counters.byClient[clientId] ?? 0) + 1;
   switch (grantType) {
     case 'authorization_code':
       return authorizationCode(ctx, form);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { redactingLogger, redactText, redactUrl } from '../../../src/core';
+import { redactApiBody, redactingLogger, redactText, redactUrl } from '../../../src/core';
 import { captureLogger } from './log-capture';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXZhbHVl';
@@ -20,6 +20,15 @@ describe('core/log redaction', () => {
     }
     assert.ok(out.includes('username=admin'), 'non-secret fields stay readable');
     assert.ok(out.includes('"scope":"openid"'));
+  });
+
+  it('in API bodies, code is data: redactApiBody keeps it and still masks every other secret', () => {
+    const text = `{"code":"8867-4","url":"/fhir/Observation?code=8867-4","password":"pass123","access_token":"${JWT}"}`;
+    const out = redactApiBody(text);
+    assert.ok(out.includes('"code":"8867-4"') && out.includes('?code=8867-4'), out);
+    assert.ok(!out.includes('pass123') && !out.includes(JWT), out);
+    // Free text (log lines, errors) keeps masking an authorization code.
+    assert.ok(!redactText(text).includes('8867-4'));
   });
 
   it('masks known secret values wherever they appear', () => {

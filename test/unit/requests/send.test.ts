@@ -169,6 +169,19 @@ describe('sendRequest results hold no secret', () => {
     assert.equal(typeof result.body, 'object');
   });
 
+  it('keeps FHIR codes: a field or search parameter named code is data in an answer, not a secret', () => {
+    const observation = {
+      resourceType: 'Bundle',
+      link: [{ relation: 'next', url: 'https://x/apis/default/fhir/Observation?code=http://loinc.org|8867-4&_page=2' }],
+      entry: [{ resource: { code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] } } }],
+      access_token: 'still-masked-value',
+    };
+    const result = toSendResult(answer(JSON.stringify(observation)));
+    const all = JSON.stringify(result.body);
+    assert.ok(all.includes('"code":"8867-4"') && all.includes('code=http://loinc.org|8867-4'), all);
+    assert.ok(!all.includes('still-masked-value'), all);
+  });
+
   it('leaves an ordinary answer untouched (same object)', () => {
     const res = answer('{"data":[{"uuid":"u1"}]}');
     assert.equal(toSendResult(res, ['not-in-there']).body, res.body);

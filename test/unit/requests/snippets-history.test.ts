@@ -111,6 +111,14 @@ describe('request history store', () => {
     assert.deepEqual(stored!.headers, { Accept: 'application/json' });
   });
 
+  it('keeps the codes of a FHIR body, so that Send Again sends what was sent', async () => {
+    const store = new HistoryStore(dir);
+    const body = { resourceType: 'Observation', code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] } };
+    await store.add({ ...entry('a', 0), method: 'POST', body });
+    const [stored] = await store.list('a');
+    assert.deepEqual(stored!.body, body);
+  });
+
   it('writes atomically: concurrent adds all land, no temporary file is left', async () => {
     const store = new HistoryStore(dir);
     await Promise.all(Array.from({ length: 20 }, (_v, i) => store.add(entry('a', i))));
