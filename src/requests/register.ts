@@ -16,12 +16,22 @@ import { HistoryProvider } from './history/historyView';
 import { RequestRunner } from './runner';
 import { selectionOf, treeSelection } from './selection';
 import { SendRequestCommand } from './sendCommand';
+import type { SendRequestResult } from '../core/requests/send';
 import { copyRequestSnippet, copySnippet, snippetArgsOf, snippetHeaders } from './snippetCommands';
 
 export interface RequestsApi {
   runner: RequestRunner;
   tests: RequestTests;
+  /**
+   * What `openemr.sendRequest` does with an argument object, without `executeCommand` in between: for other
+   * extensions and scripts that send many requests (VS Code sends the workbench two messages per command
+   * call, which costs more than the rest of a request on loopback). Rejects with the same `OpenEmrError`s.
+   */
+  sendRequest(args: SendRequestArgsInput): Promise<SendRequestResult>;
 }
+
+/** The argument object of `openemr.sendRequest` (checked at run time, as the command checks it). */
+export type SendRequestArgsInput = Record<string, unknown>;
 
 export function registerRequests(
   context: vscode.ExtensionContext,
@@ -36,6 +46,7 @@ export function registerRequests(
   const files = new FileRunner(services, runner, servers, selection);
   const tests = new RequestTests(files);
   const historyView = new HistoryProvider(history, services.servers);
+  const sendCommand = new SendRequestCommand(services, runner, context.workspaceState, selection);
   context.subscriptions.push(
     runner,
     servers,
@@ -43,7 +54,7 @@ export function registerRequests(
     adoptPlainHttpFiles(),
     vscode.window.createTreeView('openemr.history', { treeDataProvider: historyView }),
     runner.onDidSend(() => historyView.refreshSoon()),
-    new SendRequestCommand(services, runner, context.workspaceState, selection).register(),
+    sendCommand.register(),
     ...registerEditorFeatures(services, servers),
     ...registerFileCommands(services, files, tests),
     ...registerHistoryCommands(services, runner, historyView),
@@ -73,5 +84,5 @@ export function registerRequests(
       );
     }),
   );
-  return { runner, tests };
+  return { runner, tests, sendRequest: (args) => sendCommand.send(args) };
 }

@@ -45,11 +45,12 @@ export class SendRequestCommand {
 
   register(): vscode.Disposable {
     return registerArgCommand(this.services, 'openemr.sendRequest', (args) =>
-      args && args.interactive !== true ? this.direct(args) : this.interactive(args),
+      args && args.interactive !== true ? this.send(args) : this.interactive(args),
     );
   }
 
-  private async direct(args: CommandArgs): Promise<SendRequestResult> {
+  /** Sends at once, with no prompt: the command called with an argument object, and the exported API. */
+  async send(args: CommandArgs): Promise<SendRequestResult> {
     return (await this.runner.send(parseSendArgs(args))).result;
   }
 

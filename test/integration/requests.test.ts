@@ -2,6 +2,7 @@
 // the refresh-once rule, the no-resend rule for POST, no secret in a result, and the log line.
 import * as assert from 'node:assert/strict';
 import type { SendRequestResult } from '../../src/core/requests/send';
+import type { RequestsApi } from '../../src/requests/register';
 import { activateExtension, executeCommand, simControl, simUrl } from './helpers';
 import { counters, removeServer, serverProfile, signedInServer, tokenOf, type Counters } from './requests-support';
 import { logText, rejectsWith } from './signin-support';
@@ -34,6 +35,17 @@ describe('openemr.sendRequest (host)', function () {
     assert.match(result.headers['content-type']!, /json/);
     assert.equal((result.body as { data: { uuid: string } }).data.uuid, patientUuid);
     assert.ok(result.sizeBytes > 50 && Number.isFinite(result.durationMs));
+  });
+
+  it('the exported API (requests.sendRequest) answers as the command does, and rejects bad arguments the same way', async () => {
+    const extension = await activateExtension();
+    const api = (extension.exports as { requests: RequestsApi }).requests;
+    const viaApi = await api.sendRequest({ serverId, method: 'GET', path: `/api/patient/${patientUuid}` });
+    const viaCommand = await send({ serverId, method: 'GET', path: `/api/patient/${patientUuid}` });
+    assert.equal(viaApi.status, 200);
+    assert.deepEqual(viaApi.body, viaCommand.body);
+    assert.deepEqual(Object.keys(viaApi).sort(), Object.keys(viaCommand).sort());
+    await rejectsWith(api.sendRequest({ serverId, method: 'GET', path: 'https://elsewhere.example/x' }), /path|API root/i);
   });
 
   it('applies query values, repeated for lists, and lower-case methods', async () => {

@@ -11,6 +11,7 @@ import zlib from 'node:zlib';
 import fetch from 'node-fetch';
 import * as vscode from 'vscode';
 import type { SendRequestResult } from '../../../src/core/requests/send';
+import type { RequestsApi } from '../../../src/requests/register';
 import { activateExtension, executeCommand, simUrl } from '../../integration/helpers';
 import { removeServer, signedInServer, tokenOf } from '../../integration/requests-support';
 import { measureRatio, timed, type Figure } from '../figures';
@@ -24,7 +25,8 @@ export async function run(): Promise<void> {
   const agent = new http.Agent({ keepAlive: true });
   let serverId: string | undefined;
   try {
-    await activateExtension();
+    const extension = await activateExtension();
+    const api = (extension.exports as { requests: RequestsApi }).requests;
     serverId = await signedInServer('Bench sim');
     const send = (args: Record<string, unknown>) =>
       executeCommand<SendRequestResult>('openemr.sendRequest', { serverId, ...args });
@@ -82,6 +84,26 @@ export async function run(): Promise<void> {
         blocks,
       },
     );
+    // The same requests through the extension's exported API: the command's work without executeCommand.
+    const viaApi = () =>
+      timed(async () => {
+        for (let i = 0; i < perBlock; i++) {
+          const result = await api.sendRequest({ serverId, method: 'GET', path: `/api/patient/${uuids[i % uuids.length]}` });
+          if (result.status !== 200) throw new Error(`sendRequest answered ${result.status}`);
+        }
+      });
+    await viaApi();
+    const apiFigure: Figure = await measureRatio(
+      { smoke },
+      {
+        name: `${requests} sequential GET /api/patient/:puuid, the exported requests.sendRequest in the host vs raw node-fetch`,
+        unit: 'ms',
+        goal: 1.15,
+        subject: viaApi,
+        baseline: raw,
+        blocks,
+      },
+    );
     // The floor of any command: the same raw GET preceded by executeCommand of a command that does nothing.
     // VS Code sends the workbench two messages per call (the command's activation event and its telemetry).
     const noop = vscode.commands.registerCommand('openemrBench.noop', (arg: unknown) => arg);
@@ -112,7 +134,7 @@ export async function run(): Promise<void> {
     } finally {
       noop.dispose();
     }
-    writeFileSync(resultFile, JSON.stringify([figure, floor]));
+    writeFileSync(resultFile, JSON.stringify([figure, apiFigure, floor]));
   } finally {
     agent.destroy();
     await removeServer(serverId);
