@@ -97,7 +97,7 @@ export class ViewerApp {
     this.tree.refresh();
     return {
       docId: message.docId,
-      rows: model.rows.length,
+      rows: model.rowCount,
       sizeBytes,
       resourceType: resourceType(value),
       bundleEntries: entries?.length,
@@ -110,7 +110,7 @@ export class ViewerApp {
     if (!this.model || !this.tree) return;
     const index = this.model.reveal(path);
     if (index < 0) return;
-    this.tree.currentMatch = this.model.rows[index];
+    this.tree.currentMatch = this.model.row(index);
     this.tree.refresh();
     this.tree.select(index);
   }

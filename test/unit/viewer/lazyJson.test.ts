@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { parseDocument } from '../../../src/webview/viewer/lazyJson';
+import { parseDocument, scanArray } from '../../../src/webview/viewer/lazyJson';
 
 const eager = { minText: 0, minArray: 0 };
 const materialize = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
@@ -57,5 +57,58 @@ describe('viewer lazy parsing', () => {
     const doc = parseDocument('{"entry": [1, 2, 3]}') as { entry: number[] };
     assert.equal(doc.entry.constructor, Array);
     assert.deepEqual(doc.entry, [1, 2, 3]);
+  });
+});
+
+describe('viewer lazy parsing: the array scan', () => {
+  const scan = (text: string): string[] => {
+    const bytes = new TextEncoder().encode(text);
+    const { count, bounds, end } = scanArray(bytes, text.indexOf('['));
+    assert.equal(end, bytes.length - (text.length - text.lastIndexOf(']') - 1));
+    return Array.from({ length: count }, (_, i) =>
+      new TextDecoder().decode(bytes.subarray(bounds[2 * i], bounds[2 * i + 1])).trim(),
+    );
+  };
+
+  it('finds the elements, nested brackets, strings with delimiters and escapes included', () => {
+    assert.deepEqual(scan('[]'), []);
+    assert.deepEqual(scan('[ ]'), []);
+    assert.deepEqual(scan('[1]'), ['1']);
+    assert.deepEqual(scan('[ 1 , "a,]" ,{"b":[1,{"c":"}"}]}, [[]], "\\"]\\\\", null ]'), [
+      '1',
+      '"a,]"',
+      '{"b":[1,{"c":"}"}]}',
+      '[[]]',
+      '"\\"]\\\\"',
+      'null',
+    ]);
+    assert.deepEqual(scan('{"x": ["é,ü", "日本,"]}'), ['"é,ü"', '"日本,"']);
+  });
+
+  it('grows past its first thousand elements', () => {
+    const items = Array.from({ length: 5000 }, (_, i) => ({ i, s: `a,${i}]` }));
+    assert.deepEqual(
+      scan(JSON.stringify(items)),
+      items.map((x) => JSON.stringify(x)),
+    );
+  });
+
+  it('rejects broken structure: empty elements, unterminated strings and arrays, a stray brace', () => {
+    for (const bad of ['[1,,2]', '[,1]', '[1,]', '[1', '["a]', '[1}', '[{"a":1]']) {
+      assert.throws(() => scan(bad), SyntaxError, bad);
+    }
+  });
+
+  it('property: the elements of any array are the JSON of its items', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue({ maxDepth: 3, stringUnit: 'grapheme' })), fc.boolean(), (items, pretty) => {
+        const text = pretty ? JSON.stringify(items, null, 2) : JSON.stringify(items);
+        assert.deepEqual(
+          scan(text).map((t) => JSON.parse(t) as unknown),
+          JSON.parse(text),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });
