@@ -28,7 +28,12 @@ const app = new ViewerApp(root, {
 });
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  // Timings for the profiling script (test/bench/viewer/profile.ts), in the page's performance timeline.
+  performance.clearMarks();
+  performance.clearMeasures();
+  performance.mark('viewer:message');
   const message = event.data;
+  performance.measure('viewer:data', 'viewer:message');
   if (message?.type === 'document') {
     if (!(message.bytes instanceof Uint8Array)) {
       app.showError(message.title, 'The document did not arrive as bytes.');
@@ -36,10 +41,16 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     }
     const summary = app.load(message);
     // Report after the browser has painted, so the time measures what the user sees.
-    requestAnimationFrame(() => setTimeout(() => vscode.postMessage({ type: 'rendered', summary }), 0));
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        performance.measure('viewer:rendered', 'viewer:message');
+        vscode.postMessage({ type: 'rendered', summary });
+      }, 0),
+    );
   } else if (message?.type === 'error') {
     app.showError(message.title, message.message);
   }
 });
 
+app.showLoading();
 vscode.postMessage({ type: 'ready' });

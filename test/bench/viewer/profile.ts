@@ -77,7 +77,10 @@ async function main(): Promise<void> {
         (window as unknown as { benchRender(): Promise<{ ms: number; rows: number }> }).benchRender(),
       );
       times.push(r.ms);
-      console.log(`render ${i + 1}: ${r.ms.toFixed(1)} ms, ${r.rows} rows`);
+      const measures = await page.evaluate(() =>
+        performance.getEntriesByType('measure').map((m) => `${m.name.replace('viewer:', '')} ${m.duration.toFixed(1)}`),
+      );
+      console.log(`render ${i + 1}: ${r.ms.toFixed(1)} ms, ${r.rows} rows (${measures.join(', ')})`);
       if (last && process.env.TRACE) {
         const trace = JSON.parse((await browser.stopTracing()).toString()) as {
           traceEvents: Array<{

@@ -85,6 +85,41 @@ describe('viewer lazy parsing: the array scan', () => {
     assert.deepEqual(scan('{"x": ["é,ü", "日本,"]}'), ['"é,ü"', '"日本,"']);
   });
 
+  it('finds the end of strings of any length, with a quote or backslash at any offset of a word', () => {
+    for (let length = 0; length < 24; length++) {
+      for (let at = 0; at < length; at++) {
+        for (const special of ['"', '\\', 'é', '"\\', '\\\\"', '日']) {
+          const text = 'a'.repeat(at) + special + 'b'.repeat(length - at);
+          const items = [text, `${text}",]`, 1, { [text]: [text] }];
+          const json = JSON.stringify(items);
+          for (const offset of [0, 1, 2, 3]) {
+            const padded = ' '.repeat(offset) + json;
+            assert.deepEqual(
+              scan(padded).map((t) => JSON.parse(t) as unknown),
+              items,
+              padded,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('reads bytes that start inside a bigger buffer', () => {
+    const json = JSON.stringify(['abcdefgh"ijklmnop', { a: 'qrstuvwxyz\\' }]);
+    for (const offset of [1, 2, 3, 5]) {
+      const whole = new TextEncoder().encode(`${'x'.repeat(offset)}${json}yyyy`);
+      const bytes = whole.subarray(offset, whole.length - 4);
+      const { count, bounds, end } = scanArray(bytes, 0);
+      assert.equal(end, bytes.length);
+      const items = Array.from(
+        { length: count },
+        (_, i) => JSON.parse(new TextDecoder().decode(bytes.subarray(bounds[2 * i], bounds[2 * i + 1]))) as unknown,
+      );
+      assert.deepEqual(items, JSON.parse(json));
+    }
+  });
+
   it('grows past its first thousand elements', () => {
     const items = Array.from({ length: 5000 }, (_, i) => ({ i, s: `a,${i}]` }));
     assert.deepEqual(
