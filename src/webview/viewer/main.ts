@@ -1,6 +1,7 @@
 /** Webview entry: connects the page to the host over the typed protocol (ready handshake first). */
 import type { HostToWebview, ViewerRestoreState, WebviewToHost } from '../../viewer/protocol';
 import { ViewerApp } from './app';
+import { warmUpScanner } from './lazyJson';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -54,3 +55,5 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 
 app.showLoading();
 vscode.postMessage({ type: 'ready' });
+// A few milliseconds while the host sends the document: the big-document scan is compiled before it arrives
+warmUpScanner();

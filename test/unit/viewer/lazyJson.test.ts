@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { parseDocument, scanArray } from '../../../src/webview/viewer/lazyJson';
+import { parseDocument, scanArray, warmUpScanner } from '../../../src/webview/viewer/lazyJson';
 
 const eager = { minText: 0, minArray: 0 };
 const materialize = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
@@ -145,5 +145,11 @@ describe('viewer lazy parsing: the array scan', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('viewer lazy parsing: warm-up', () => {
+  it('scans its sample without error', () => {
+    warmUpScanner();
   });
 });
