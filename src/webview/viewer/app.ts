@@ -136,6 +136,15 @@ export class ViewerApp {
     };
   }
 
+  /** Called once the document is on screen: builds the rows listed lazily (a big Bundle's entries) in slices of a few ms. */
+  afterFirstPaint(): void {
+    const model = this.model;
+    const slice = (): void => {
+      if (model && this.model === model && !model.buildSome(4000)) setTimeout(slice, 0);
+    };
+    slice();
+  }
+
   revealPath(path: Array<string | number>): void {
     if (!this.model || !this.tree) return;
     const index = this.model.reveal(path);

@@ -46,6 +46,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       setTimeout(() => {
         performance.measure('viewer:rendered', 'viewer:message');
         vscode.postMessage({ type: 'rendered', summary });
+        setTimeout(() => app.afterFirstPaint(), 0);
       }, 0),
     );
   } else if (message?.type === 'error') {

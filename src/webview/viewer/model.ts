@@ -106,6 +106,8 @@ export class JsonTreeModel {
   /** The rows other than the lazy run's, in display order: rows [0, run.at) then the rows after the run. */
   private listed: TreeNode[];
   private run: LazyRun | undefined;
+  /** How many of the run's first nodes buildSome has built. */
+  private runBuilt = 0;
 
   constructor(value: unknown) {
     this.root = new TreeNode(undefined, 0, undefined, value);
@@ -170,6 +172,32 @@ export class JsonTreeModel {
     rows.splice(index + 1, end - index - 1);
   }
 
+  /**
+   * Builds up to `maxNodes` more nodes of the lazy run, and lists them as ordinary rows once all are built;
+   * returns true when no run is left. The page calls it in short slices after the first paint, so that the
+   * first toggle or search reveal does not wait for 80k nodes.
+   */
+  buildSome(maxNodes: number): boolean {
+    const run = this.run;
+    if (!run) return true;
+    const parent = run.parent;
+    const children = (parent.children ??= new Array<TreeNode>(run.length));
+    const depth = parent.depth + 1;
+    let built = 0;
+    for (let i = this.runBuilt; i < run.length; i++) {
+      if (built === maxNodes) {
+        this.runBuilt = i;
+        return false;
+      }
+      if (!children[i]) {
+        children[i] = new TreeNode(i, depth, parent);
+        built++;
+      }
+    }
+    this.buildRun();
+    return true;
+  }
+
   /** Builds the lazy run's nodes into the row list (before any change that moves rows). */
   private buildRun(): void {
     const run = this.run;
@@ -229,6 +257,7 @@ export class JsonTreeModel {
     }
     this.listed = rows;
     this.run = run;
+    this.runBuilt = 0;
     return { truncated };
   }
 

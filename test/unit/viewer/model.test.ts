@@ -170,6 +170,25 @@ describe('viewer model: big arrays listed lazily', () => {
     assert.deepEqual(rowLabels(lazy), ['$+', '  resourceType', '  entry', '  total']);
   });
 
+  it('buildSome builds the run in slices, then lists it as ordinary rows', () => {
+    const doc = bundle(5000);
+    const model = new JsonTreeModel(doc);
+    model.expandToLevel(2);
+    const early = model.row(4000) as TreeNode;
+    const reference = new JsonTreeModel(doc);
+    reference.expandToLevel(2);
+    const before = rowLabels(reference);
+    let slices = 1;
+    while (!model.buildSome(1000)) slices++;
+    assert.equal(slices, 5);
+    assert.deepEqual(rowLabels(model), before);
+    assert.equal(model.row(4000), early, 'a node built before stays the row');
+    assert.equal(model.indexOf(early), 4000);
+    assert.equal(model.buildSome(1000), true);
+    model.toggle(5);
+    assert.equal(model.rowCount, 1 + 3 + 5000 + 1);
+  });
+
   it('a lazy run stops at maxRows', () => {
     const model = new JsonTreeModel(bundle(3000));
     const { truncated } = model.expandToLevel(2, 2000);
