@@ -34,6 +34,33 @@ export class ViewerApp {
     this.bindShortcuts();
   }
 
+  /**
+   * What the page shows until the document arrives: a title, and the toolbar and a tree row laid out but
+   * hidden, so that the styles and fonts the document's first screen needs are ready before it comes.
+   */
+  showLoading(): void {
+    this.root.textContent = '';
+    const header = el('header', 'request');
+    header.append(el('h1', 'title', 'Loading…'));
+    const bar = el('div', 'toolbar');
+    const search = el('input', 'search-input');
+    search.type = 'search';
+    bar.append(el('select', 'level'), el('button', 'tool', 'Raw'), search, el('span', 'match-count', '0'));
+    const row = el('div', 'vrow');
+    row.append(
+      el('span', 'twisty open', '▾'),
+      el('span', 'key', 'resourceType'),
+      el('span', 'colon', ': '),
+      el('span', 'value string', '"Bundle"'),
+      el('span', 'hint', 'Patient/1'),
+    );
+    const tree = el('div', 'vlist tree');
+    tree.append(row);
+    for (const hidden of [bar, tree]) hidden.style.visibility = 'hidden';
+    this.root.append(header, bar, tree);
+    void this.root.offsetHeight; // lays the page out now, while nothing waits for it
+  }
+
   showError(title: string, message: string): void {
     this.root.textContent = '';
     const box = el('section', 'envelope-errors');
@@ -60,7 +87,9 @@ export class ViewerApp {
     this.root.append(requestHeader(message.title, message.request, sizeBytes));
     let value: unknown;
     try {
+      performance.mark('viewer:parse');
       value = parseDocument(bytes);
+      performance.measure('viewer:parse', 'viewer:parse');
     } catch (error) {
       const parseError = error instanceof Error ? error.message : String(error);
       this.showParseError(new TextDecoder().decode(bytes), parseError);
@@ -95,9 +124,10 @@ export class ViewerApp {
     this.detail.setAttribute('aria-live', 'polite');
     this.root.append(this.detail);
     this.tree.refresh();
+    performance.measure('viewer:load', { start: started });
     return {
       docId: message.docId,
-      rows: model.rows.length,
+      rows: model.rowCount,
       sizeBytes,
       resourceType: resourceType(value),
       bundleEntries: entries?.length,
@@ -106,11 +136,20 @@ export class ViewerApp {
     };
   }
 
+  /** Called once the document is on screen: builds the rows listed lazily (a big Bundle's entries) in slices of a few ms. */
+  afterFirstPaint(): void {
+    const model = this.model;
+    const slice = (): void => {
+      if (model && this.model === model && !model.buildSome(4000)) setTimeout(slice, 0);
+    };
+    slice();
+  }
+
   revealPath(path: Array<string | number>): void {
     if (!this.model || !this.tree) return;
     const index = this.model.reveal(path);
     if (index < 0) return;
-    this.tree.currentMatch = this.model.rows[index];
+    this.tree.currentMatch = this.model.row(index);
     this.tree.refresh();
     this.tree.select(index);
   }

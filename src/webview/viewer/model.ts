@@ -51,13 +51,26 @@ export function pathOf(node: TreeNode): PathSegment[] {
   return path.reverse();
 }
 
+/** Nodes whose `children` array has holes: only the children something looked at are built (see childAt). */
+const partlyBuilt = new WeakSet<TreeNode>();
+
+/** Every child of a container, built on first use (and the missing ones of a partly built array). */
 function childrenOf(node: TreeNode): TreeNode[] {
-  if (node.children) return node.children;
-  const { value } = node;
   const depth = node.depth + 1;
+  if (node.children) {
+    if (partlyBuilt.has(node)) {
+      const children = node.children;
+      for (let i = 0; i < children.length; i++) children[i] ??= new TreeNode(i, depth, node);
+      partlyBuilt.delete(node);
+    }
+    return node.children;
+  }
+  const { value } = node;
   const children: TreeNode[] = [];
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) children.push(new TreeNode(i, depth, node));
+    // length read once: on a lazily parsed array every read of it goes through the proxy
+    const length = value.length;
+    for (let i = 0; i < length; i++) children.push(new TreeNode(i, depth, node));
   } else if (isContainer(value)) {
     for (const key of Object.keys(value)) children.push(new TreeNode(key, depth, node));
   }
@@ -65,23 +78,72 @@ function childrenOf(node: TreeNode): TreeNode[] {
   return children;
 }
 
+/** Child `index` of an array node, built alone when the others are not built yet. */
+function childAt(node: TreeNode, index: number, length: number): TreeNode {
+  if (!node.children) {
+    node.children = new Array<TreeNode>(length);
+    partlyBuilt.add(node);
+  }
+  return (node.children[index] ??= new TreeNode(index, node.depth + 1, node));
+}
+
+/** Arrays with at least this many closed children are listed as a lazy run (their nodes built when drawn). */
+const lazyRunMin = 1000;
+
+/**
+ * Rows that are the first `length` children of an array node, all closed, whose nodes are built only when a
+ * row is read: opening a 50 MB Bundle two levels deep lists 80k entries without building 80k nodes first.
+ */
+interface LazyRun {
+  /** The row index of the first child. */
+  at: number;
+  parent: TreeNode;
+  length: number;
+}
+
 export class JsonTreeModel {
   readonly root: TreeNode;
-  /** The visible rows, in display order. The root is row 0. */
-  rows: TreeNode[];
+  /** The rows other than the lazy run's, in display order: rows [0, run.at) then the rows after the run. */
+  private listed: TreeNode[];
+  private run: LazyRun | undefined;
+  /** How many of the run's first nodes buildSome has built. */
+  private runBuilt = 0;
 
   constructor(value: unknown) {
     this.root = new TreeNode(undefined, 0, undefined, value);
-    this.rows = [this.root];
+    this.listed = [this.root];
+  }
+
+  /** How many rows are visible. */
+  get rowCount(): number {
+    return this.listed.length + (this.run?.length ?? 0);
+  }
+
+  /** The visible row at `index` (the root is row 0), or undefined past the end. */
+  row(index: number): TreeNode | undefined {
+    const run = this.run;
+    if (!run || index < run.at) return this.listed[index];
+    const offset = index - run.at;
+    if (offset < run.length) return childAt(run.parent, offset, run.length);
+    return this.listed[index - run.length];
+  }
+
+  /** The visible rows, in display order, every node built (tests; the view reads `row(i)`). */
+  get rows(): TreeNode[] {
+    this.buildRun();
+    return this.listed;
   }
 
   indexOf(node: TreeNode): number {
-    return this.rows.indexOf(node);
+    const run = this.run;
+    if (run && node.parent === run.parent && typeof node.key === 'number' && node.key < run.length) return run.at + node.key;
+    const index = this.listed.indexOf(node);
+    return run && index >= run.at ? index + run.length : index;
   }
 
   /** Opens or closes the container at a row; returns false when the row holds a leaf. */
   toggle(index: number): boolean {
-    const node = this.rows[index];
+    const node = this.row(index);
     if (!node || !isContainer(node.value)) return false;
     if (node.expanded) this.collapseAt(index);
     else this.expandAt(index);
@@ -89,22 +151,63 @@ export class JsonTreeModel {
   }
 
   expandAt(index: number): void {
-    const node = this.rows[index];
+    const node = this.row(index);
     if (!node || node.expanded || !isContainer(node.value)) return;
+    this.buildRun();
     node.expanded = true;
     const inserted: TreeNode[] = [];
     appendVisibleChildren(node, inserted, Number.POSITIVE_INFINITY);
     // concat, not splice(...spread): a 100k-item array would overflow the argument limit
-    this.rows = this.rows.slice(0, index + 1).concat(inserted, this.rows.slice(index + 1));
+    this.listed = this.listed.slice(0, index + 1).concat(inserted, this.listed.slice(index + 1));
   }
 
   collapseAt(index: number): void {
-    const node = this.rows[index];
+    const node = this.row(index);
     if (!node || !node.expanded) return;
+    this.buildRun();
     node.expanded = false;
+    const rows = this.listed;
     let end = index + 1;
-    while (end < this.rows.length && this.rows[end].depth > node.depth) end++;
-    this.rows.splice(index + 1, end - index - 1);
+    while (end < rows.length && rows[end].depth > node.depth) end++;
+    rows.splice(index + 1, end - index - 1);
+  }
+
+  /**
+   * Builds up to `maxNodes` more nodes of the lazy run, and lists them as ordinary rows once all are built;
+   * returns true when no run is left. The page calls it in short slices after the first paint, so that the
+   * first toggle or search reveal does not wait for 80k nodes.
+   */
+  buildSome(maxNodes: number): boolean {
+    const run = this.run;
+    if (!run) return true;
+    const parent = run.parent;
+    const children = (parent.children ??= new Array<TreeNode>(run.length));
+    const depth = parent.depth + 1;
+    let built = 0;
+    for (let i = this.runBuilt; i < run.length; i++) {
+      if (built === maxNodes) {
+        this.runBuilt = i;
+        return false;
+      }
+      if (!children[i]) {
+        children[i] = new TreeNode(i, depth, parent);
+        built++;
+      }
+    }
+    this.buildRun();
+    return true;
+  }
+
+  /** Builds the lazy run's nodes into the row list (before any change that moves rows). */
+  private buildRun(): void {
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    const children = childrenOf(run.parent);
+    const rows = this.listed;
+    this.listed = rows
+      .slice(0, run.at)
+      .concat(run.length === children.length ? children : children.slice(0, run.length), rows.slice(run.at));
   }
 
   /**
@@ -114,11 +217,13 @@ export class JsonTreeModel {
    */
   expandToLevel(level: number, maxRows = 1_000_000): { truncated: boolean } {
     const rows: TreeNode[] = [];
+    let run: LazyRun | undefined;
+    const count = (): number => rows.length + (run?.length ?? 0);
     let truncated = false;
     const stack: TreeNode[] = [this.root];
     while (stack.length > 0) {
       const node = stack.pop() as TreeNode;
-      if (rows.length >= maxRows) {
+      if (count() >= maxRows) {
         truncated = true;
         collapseSubtree(node);
         continue;
@@ -129,10 +234,30 @@ export class JsonTreeModel {
         collapseSubtree(node);
         continue;
       }
-      const children = childrenOf(node);
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+      if (node.depth + 1 < level) {
+        const children = childrenOf(node);
+        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+        continue;
+      }
+      // The children stay closed: list them in order, without the stack
+      const value = node.value;
+      const length = Array.isArray(value) ? value.length : 0;
+      if (!run && length >= lazyRunMin && (!node.children || partlyBuilt.has(node))) {
+        // a lazy run: only the children built before need closing
+        node.children?.forEach((child) => collapseSubtree(child));
+        run = { at: rows.length, parent: node, length: Math.min(length, maxRows - count()) };
+        if (run.length < length) truncated = true;
+        continue;
+      }
+      for (const child of childrenOf(node)) {
+        if (count() >= maxRows) truncated = true;
+        else rows.push(child);
+        collapseSubtree(child);
+      }
     }
-    this.rows = rows;
+    this.listed = rows;
+    this.run = run;
+    this.runBuilt = 0;
     return { truncated };
   }
 
@@ -144,9 +269,15 @@ export class JsonTreeModel {
   nodeAt(path: readonly PathSegment[]): TreeNode | undefined {
     let node: TreeNode = this.root;
     for (const segment of path) {
-      if (!isContainer(node.value)) return undefined;
-      const children = childrenOf(node);
-      const next = Array.isArray(node.value) ? children[segment as number] : children.find((c) => c.key === segment);
+      const { value } = node;
+      if (!isContainer(value)) return undefined;
+      let next: TreeNode | undefined;
+      if (Array.isArray(value)) {
+        const length = value.length;
+        if (typeof segment === 'number' && Number.isInteger(segment) && segment >= 0 && segment < length) {
+          next = childAt(node, segment, length);
+        }
+      } else next = childrenOf(node).find((c) => c.key === segment);
       if (!next) return undefined;
       node = next;
     }
@@ -168,11 +299,16 @@ export class JsonTreeModel {
 
 /** Closes a node and every descendant built so far (nodes never built are closed already). */
 function collapseSubtree(node: TreeNode): void {
+  node.expanded = false;
+  if (!node.children) return;
   const stack = [node];
   while (stack.length > 0) {
     const current = stack.pop() as TreeNode;
     current.expanded = false;
-    for (const child of current.children ?? []) if (child.children) stack.push(child);
+    // a partly built array has holes: forEach skips them
+    current.children?.forEach((child) => {
+      if (child.children) stack.push(child);
+    });
   }
 }
 

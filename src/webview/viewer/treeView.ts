@@ -34,22 +34,23 @@ export class TreeView {
   }
 
   refresh(): void {
-    this.list.setCount(this.model.rows.length);
+    this.list.setCount(this.model.rowCount);
   }
 
   select(index: number): void {
-    const last = this.model.rows.length - 1;
+    const last = this.model.rowCount - 1;
     this.selected = Math.max(0, Math.min(last, index));
     this.list.scrollIntoView(this.selected);
-    this.events.onSelect(this.model.rows[this.selected]);
+    this.events.onSelect(this.model.row(this.selected) ?? this.model.root);
   }
 
   selectedNode(): TreeNode {
-    return this.model.rows[this.selected] ?? this.model.root;
+    return this.model.row(this.selected) ?? this.model.root;
   }
 
   private renderRow(index: number, row: HTMLElement): void {
-    const node = this.model.rows[index];
+    const node = this.model.row(index);
+    if (!node) return;
     row.textContent = '';
     row.dataset.index = String(index);
     row.setAttribute('role', 'treeitem');
@@ -129,7 +130,7 @@ export class TreeView {
       PageDown: () => this.select(this.selected + this.list.pageSize()),
       PageUp: () => this.select(this.selected - this.list.pageSize()),
       Home: () => this.select(0),
-      End: () => this.select(this.model.rows.length - 1),
+      End: () => this.select(this.model.rowCount - 1),
       ArrowRight: () => {
         if (isContainer(node.value) && !node.expanded) this.toggle(this.selected);
         else if (node.expanded) this.select(this.selected + 1);

@@ -96,3 +96,119 @@ describe('viewer model: flattening', () => {
     );
   });
 });
+
+describe('viewer model: big arrays listed lazily', () => {
+  const bundle = (
+    n: number,
+  ): { resourceType: string; entry: Array<{ resource: { id: string; tags: string[] } }>; total: number } => ({
+    resourceType: 'Bundle',
+    entry: Array.from({ length: n }, (_, i) => ({ resource: { id: `r${i}`, tags: ['a', 'b'] } })),
+    total: n,
+  });
+  const rowLabels = (model: JsonTreeModel): string[] =>
+    Array.from({ length: model.rowCount }, (_, i) => {
+      const r = model.row(i) as TreeNode;
+      return `${'  '.repeat(r.depth)}${String(r.key ?? '$')}${r.expanded ? '+' : ''}`;
+    });
+  const plainLabels = (model: JsonTreeModel): string[] =>
+    model.rows.map((r) => `${'  '.repeat(r.depth)}${String(r.key ?? '$')}${r.expanded ? '+' : ''}`);
+
+  it('lists 5,000 entries at level 2 without building their nodes', () => {
+    const doc = bundle(5000);
+    const model = new JsonTreeModel(doc);
+    model.expandToLevel(2);
+    assert.equal(model.rowCount, 1 + 3 + 5000);
+    const entry = model.row(2) as TreeNode;
+    assert.equal(entry.key, 'entry');
+    const built = (entry.children ?? []).filter(Boolean).length;
+    assert.equal(built, 0, 'no entry node before a row is read');
+    assert.equal(model.row(3)?.key, 0);
+    assert.equal(model.row(5002)?.key, 4999);
+    assert.equal(model.row(5003)?.key, 'total');
+    assert.equal(model.row(5004), undefined);
+    assert.equal((entry.children ?? []).filter(Boolean).length, 2, 'only the rows read are built');
+    assert.equal(model.row(3), model.row(3), 'a row is one node');
+    assert.equal(model.indexOf(model.row(4000) as TreeNode), 4000);
+    assert.equal(model.indexOf(model.row(5003) as TreeNode), 5003);
+  });
+
+  it('reads the same rows as a model built eagerly, through toggles, reveal and levels', () => {
+    const doc = bundle(1500);
+    const lazy = new JsonTreeModel(doc);
+    lazy.expandToLevel(2);
+    const eager = new JsonTreeModel(doc);
+    eager.expandToLevel(1);
+    eager.toggle(2); // entry, through expandAt: every node built
+    assert.deepEqual(rowLabels(lazy), plainLabels(eager));
+    // open an entry in the run, then its resource
+    for (const m of [lazy, eager]) {
+      m.toggle(10);
+      m.toggle(11);
+    }
+    assert.deepEqual(rowLabels(lazy), plainLabels(eager));
+    assert.deepEqual(plainLabels(lazy), plainLabels(eager));
+    // a new level listing keeps the entry that was opened before closed
+    lazy.expandToLevel(2);
+    assert.equal(lazy.rowCount, 1 + 3 + 1500);
+    assert.equal((lazy.row(10) as TreeNode).expanded, false);
+    lazy.toggle(10);
+    assert.deepEqual(
+      rowLabels(lazy).slice(10, 13),
+      ['    7+', '      resource', '    8'],
+      'reopening an entry shows its resource closed',
+    );
+    // reveal inside a lazy run
+    lazy.expandToLevel(2);
+    const index = lazy.reveal(['entry', 1200, 'resource', 'tags', 1]);
+    assert.equal(lazy.row(index)?.value, 'b');
+    assert.deepEqual(pathOf(lazy.row(index) as TreeNode), ['entry', 1200, 'resource', 'tags', 1]);
+    assert.equal(lazy.reveal(['entry', 1500]), -1);
+    assert.equal(lazy.reveal(['entry', 'x']), -1);
+    // collapsing the array itself
+    lazy.expandToLevel(2);
+    lazy.toggle(2);
+    assert.deepEqual(rowLabels(lazy), ['$+', '  resourceType', '  entry', '  total']);
+  });
+
+  it('buildSome builds the run in slices, then lists it as ordinary rows', () => {
+    const doc = bundle(5000);
+    const model = new JsonTreeModel(doc);
+    model.expandToLevel(2);
+    const early = model.row(4000) as TreeNode;
+    const reference = new JsonTreeModel(doc);
+    reference.expandToLevel(2);
+    const before = rowLabels(reference);
+    let slices = 1;
+    while (!model.buildSome(1000)) slices++;
+    assert.equal(slices, 5);
+    assert.deepEqual(rowLabels(model), before);
+    assert.equal(model.row(4000), early, 'a node built before stays the row');
+    assert.equal(model.indexOf(early), 4000);
+    assert.equal(model.buildSome(1000), true);
+    model.toggle(5);
+    assert.equal(model.rowCount, 1 + 3 + 5000 + 1);
+  });
+
+  it('a lazy run stops at maxRows', () => {
+    const model = new JsonTreeModel(bundle(3000));
+    const { truncated } = model.expandToLevel(2, 2000);
+    assert.equal(truncated, true);
+    assert.equal(model.rowCount, 2000);
+    assert.equal(model.row(1999)?.key, 1996);
+    assert.equal(model.rows.length, 2000);
+  });
+
+  it('property: lazy and eager listings agree at every level', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 990, max: 1300 }), fc.integer({ min: 0, max: 4 }), (n, level) => {
+        const doc = { items: Array.from({ length: n }, (_, i) => (i % 3 ? { i } : i)), n };
+        const lazy = new JsonTreeModel(doc);
+        lazy.expandToLevel(level);
+        const reference = new JsonTreeModel(doc);
+        reference.expandToLevel(level);
+        assert.deepEqual(rowLabels(lazy), plainLabels(reference));
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
