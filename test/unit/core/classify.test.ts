@@ -350,3 +350,19 @@ describe('core/api/classify', () => {
     );
   });
 });
+
+describe('parseJsonBody nesting guard', () => {
+  const nested = (levels: number): string => '['.repeat(levels) + ']'.repeat(levels);
+
+  it('refuses JSON nested deeper than 1000 levels and parses 1000 levels', () => {
+    assert.match(parseJsonBody(nested(1001), 'application/json').jsonProblem ?? '', /deeper than 1000 levels/);
+    assert.equal(parseJsonBody(nested(1000), 'application/json').isJson, true);
+  });
+
+  it('parses long, shallow JSON with many brackets, in values and in strings', () => {
+    const many = JSON.stringify({ rows: Array.from({ length: 3000 }, (_v, i) => ({ i, text: '{[{[' })) });
+    const parsed = parseJsonBody(many, 'application/json');
+    assert.equal(parsed.isJson, true);
+    assert.equal((parsed.json as { rows: unknown[] }).rows.length, 3000);
+  });
+});
