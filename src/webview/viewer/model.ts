@@ -173,27 +173,17 @@ export class JsonTreeModel {
   }
 
   /**
-   * Builds up to `maxNodes` more nodes of the lazy run, and lists them as ordinary rows once all are built;
-   * returns true when no run is left. The page calls it in short slices after the first paint, so that the
-   * first toggle or search reveal does not wait for 80k nodes.
+   * Builds the next `maxNodes` nodes of the lazy run (those built already are skipped over), and lists the run
+   * as ordinary rows once all are built; returns true when no run is left. The page calls it in short slices
+   * after the first paint, so that the first toggle or search reveal does not wait for 80k nodes.
    */
   buildSome(maxNodes: number): boolean {
     const run = this.run;
     if (!run) return true;
-    const parent = run.parent;
-    const children = (parent.children ??= new Array<TreeNode>(run.length));
-    const depth = parent.depth + 1;
-    let built = 0;
-    for (let i = this.runBuilt; i < run.length; i++) {
-      if (built === maxNodes) {
-        this.runBuilt = i;
-        return false;
-      }
-      if (!children[i]) {
-        children[i] = new TreeNode(i, depth, parent);
-        built++;
-      }
-    }
+    const end = Math.min(run.length, this.runBuilt + maxNodes);
+    for (let i = this.runBuilt; i < end; i++) childAt(run.parent, i, run.length);
+    this.runBuilt = end;
+    if (end < run.length) return false;
     this.buildRun();
     return true;
   }

@@ -189,6 +189,20 @@ describe('viewer model: big arrays listed lazily', () => {
     assert.equal(model.rowCount, 1 + 3 + 5000 + 1);
   });
 
+  it('a slice of buildSome before any row of the run was read still lists every row when rows move', () => {
+    const doc = bundle(3000);
+    const model = new JsonTreeModel(doc);
+    model.expandToLevel(2);
+    assert.equal(model.buildSome(1000), false);
+    // Opening the run's first entry lists the run as ordinary rows: every one of them must be built.
+    model.expandAt(3);
+    const reference = new JsonTreeModel(doc);
+    reference.expandToLevel(2);
+    reference.expandAt(3);
+    assert.equal(model.rows.length, reference.rows.length);
+    assert.deepEqual(rowLabels(model), rowLabels(reference));
+  });
+
   it('a lazy run stops at maxRows', () => {
     const model = new JsonTreeModel(bundle(3000));
     const { truncated } = model.expandToLevel(2, 2000);
