@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { extensionHostPids, killExtensionHosts } from '../harness/code-server';
 import { startSimulator, type RunningSimulator } from '../openemr-sim';
-import { openActivity, page, reloadWindow, runCommand, waitFor, workbenchServer } from './fixture';
+import { openActivity, page, reloadWindow, runCommand, treeRows, waitFor, workbenchServer } from './fixture';
 import { startRefreshTap, type RefreshMoment, type RefreshTap } from './refresh-tap';
 import {
   addServerAndSignIn,
@@ -37,18 +37,6 @@ const KILLS: Array<{ moment: RefreshMoment; delayMs: number; expect?: Outcome }>
 
 type Outcome = 'still signed in' | 'told to sign in again';
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)),
-  ]);
-}
-
-/** Rows of the Servers tree below the server (its Patients list and what it shows). */
-async function rowTexts(): Promise<string[]> {
-  return page().locator('.part.sidebar .pane .monaco-list-row').allInnerTexts();
-}
-
 /**
  * Reads what the window tells the user about the server once the new host has restored the tree: its Patients
  * (which need a token, so a stale one is refreshed) or the request to sign in again.
@@ -63,7 +51,7 @@ async function outcomeAfterRestart(): Promise<Outcome> {
       const server = await serverTreeRow(SERVER)
         .innerText()
         .catch(() => '');
-      const rows = await rowTexts();
+      const rows = await treeRows();
       if (/signed in/.test(server) && rows.some((r) => PATIENT_ROW.test(r))) outcome = 'still signed in';
       else if (/signed out|error/.test(server) && rows.some((r) => /sign in/i.test(r))) outcome = 'told to sign in again';
       else {
@@ -75,7 +63,7 @@ async function outcomeAfterRestart(): Promise<Outcome> {
     60_000,
     'the window to show patients, or to say that the user must sign in again',
   ).catch(async (error: Error) => {
-    throw new Error(`${error.message}; the tree shows: ${JSON.stringify(await rowTexts())}`);
+    throw new Error(`${error.message}; the tree shows: ${JSON.stringify(await treeRows())}`);
   });
   return outcome as Outcome;
 }
@@ -145,13 +133,13 @@ describe('killed extension host (UI)', function () {
     for (const kill of KILLS) {
       // The next request is answered 401, and the extension refreshes (the rotation revokes the old token).
       sim.expireTokens();
-      let killed: number[] = [];
-      const done = tap.onNextRefresh(kill.moment, kill.delayMs, () => {
+      let killed: number[] | undefined;
+      tap.onNextRefresh(kill.moment, kill.delayMs, () => {
         killed = killExtensionHosts(workbenchServer());
       });
       const refreshesBefore = tap.refreshes.seen;
       await runCommand('OpenEMR: Refresh');
-      await withTimeout(done, 60_000, 'the refresh to reach the server');
+      killed = await waitFor(() => killed, 60_000, 'the refresh to reach the server');
       assert.ok(killed.length > 0, 'an extension host was running and was killed');
       assert.equal(tap.refreshes.seen, refreshesBefore + 1, 'one refresh request');
 

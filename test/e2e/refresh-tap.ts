@@ -12,13 +12,13 @@ export interface RefreshTap {
   readonly url: string;
   /** Where requests go (set once the simulator behind the tap has started). */
   upstream: string;
-  /** Refresh-token requests seen, and how many of them reached the server. */
-  readonly refreshes: { seen: number; forwarded: number };
+  /** Refresh-token requests seen. */
+  readonly refreshes: { seen: number };
   /**
-   * On the next refresh-token request, runs `act` at `moment` (+ `delayMs`); resolves once it has run. A request
-   * stopped before or after the server gets no answer: its connection is destroyed, as a dead peer's would be.
+   * On the next refresh-token request, runs `act` at `moment` (+ `delayMs`). A request stopped before or after
+   * the server gets no answer: its connection is destroyed, as a dead peer's would be.
    */
-  onNextRefresh(moment: RefreshMoment, delayMs: number, act: () => void): Promise<void>;
+  onNextRefresh(moment: RefreshMoment, delayMs: number, act: () => void): void;
   close(): Promise<void>;
 }
 
@@ -26,7 +26,6 @@ interface Armed {
   moment: RefreshMoment;
   delayMs: number;
   act: () => void;
-  done: () => void;
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,13 +55,12 @@ function forward(
 
 export async function startRefreshTap(): Promise<RefreshTap> {
   let armed: Armed | undefined;
-  const refreshes = { seen: 0, forwarded: 0 };
+  const refreshes = { seen: 0 };
   const sockets = new Set<Socket>();
 
   const fire = async (a: Armed): Promise<void> => {
     await pause(a.delayMs);
     a.act();
-    a.done();
   };
 
   const server = http.createServer((req, res) => {
@@ -78,7 +76,6 @@ export async function startRefreshTap(): Promise<RefreshTap> {
         return;
       }
       const answer = await forward(tap.upstream, req, body);
-      if (refresh) refreshes.forwarded++;
       if (mine?.moment === 'after the server, before the answer') {
         await fire(mine);
         req.socket.destroy();
@@ -103,10 +100,9 @@ export async function startRefreshTap(): Promise<RefreshTap> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     upstream: '',
     refreshes,
-    onNextRefresh: (moment, delayMs, act) =>
-      new Promise<void>((done) => {
-        armed = { moment, delayMs, act, done };
-      }),
+    onNextRefresh: (moment, delayMs, act) => {
+      armed = { moment, delayMs, act };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
